@@ -1,0 +1,92 @@
+import { AccountDefinition } from './accounts/account';
+
+/** IMAP special-use attribute of a folder (RFC 6154), or the inbox. */
+export type SpecialUse = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive' | 'all' | 'flagged';
+
+export interface FolderInfo {
+  /** Full path as the server names it (decoded from modified UTF-7), e.g. "Projects/2026". */
+  readonly path: string;
+  /** Last component of the path, decoded, for display. */
+  readonly name: string;
+  /** Hierarchy delimiter, or undefined when the server has no hierarchy. */
+  readonly delimiter: string | undefined;
+  /** Path of the parent folder, or undefined at the top. */
+  readonly parentPath: string | undefined;
+  readonly specialUse: SpecialUse | undefined;
+  /** False for \Noselect / \NonExistent folders: shown in the hierarchy, never opened. */
+  readonly selectable: boolean;
+  /** Message count (IMAP STATUS MESSAGES, POP3 STAT). */
+  readonly total: number | undefined;
+  /** Unseen count (IMAP STATUS UNSEEN); POP3 has no flags. */
+  readonly unseen: number | undefined;
+  /** Total size in bytes when the protocol tells it cheaply (POP3 STAT). */
+  readonly size: number | undefined;
+}
+
+export interface Address {
+  readonly name: string;
+  readonly address: string;
+}
+
+export interface MessageSummary {
+  /** Stable id within the folder: the IMAP UID, or the POP3 UIDL (or message number when the server has no UIDL). */
+  readonly id: string;
+  /** Position in the folder when listed (IMAP sequence number, POP3 message number). */
+  readonly seq: number;
+  readonly subject: string;
+  readonly from: Address[];
+  readonly to: Address[];
+  readonly date: Date | undefined;
+  readonly messageId: string | undefined;
+  readonly size: number;
+  /** IMAP flags (\Seen, \Flagged, …); always empty for POP3. */
+  readonly flags: readonly string[];
+}
+
+export interface MessagePage {
+  /** Messages in the folder when the page was taken. */
+  readonly total: number;
+  /** Newest first. */
+  readonly messages: MessageSummary[];
+  /** Offset (from the newest) of the next page, or undefined when this is the last one. */
+  readonly nextOffset: number | undefined;
+  /** A caveat the user should see about this listing (e.g. POP3 without UIDL). */
+  readonly warning?: string;
+}
+
+/** Cancels a slow operation; satisfied by AbortSignal and by an adapter over VS Code's CancellationToken. */
+export type Cancel = AbortSignal;
+
+/**
+ * What the tree and the documents need from an account, whatever its protocol. Every method is
+ * read-only on the server: browsing never changes flags or deletes anything.
+ */
+export interface MailStore {
+  readonly account: AccountDefinition;
+  listFolders(signal?: Cancel): Promise<FolderInfo[]>;
+  /** One page of a folder, newest first, `offset` messages from the newest. */
+  listMessages(folderPath: string, offset: number, pageSize: number, signal?: Cancel): Promise<MessagePage>;
+  /** The message's raw RFC 5322 bytes, exactly as the server holds them. */
+  fetchRaw(folderPath: string, messageId: string, signal?: Cancel): Promise<Buffer>;
+  /** Closes connections; the store can be used again afterwards (it reconnects). */
+  close(): Promise<void>;
+}
+
+/** Limits that bound what a server can make us hold, and how long we wait. */
+export interface SessionLimits {
+  connectTimeoutMs: number;
+  greetingTimeoutMs: number;
+  socketTimeoutMs: number;
+  maxLiteralBytes: number;
+  maxLineBytes: number;
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_LIMITS: SessionLimits = {
+  connectTimeoutMs: 15_000,
+  greetingTimeoutMs: 15_000,
+  socketTimeoutMs: 60_000,
+  maxLiteralBytes: 64 * 1024 * 1024,
+  maxLineBytes: 1024 * 1024,
+  maxResponseBytes: 80 * 1024 * 1024,
+};

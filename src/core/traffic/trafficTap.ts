@@ -1,0 +1,103 @@
+import { ImapLineFramer, LineFramer, Pop3LineFramer } from './lineFramer';
+import { ImapMasker, LineMasker, Pop3Masker } from './masking';
+import { TrafficCounts, TrafficSink } from './trafficLine';
+
+export interface TapOptions {
+  /** Payloads (IMAP literals, POP3 multi-line bodies) longer than this are shown as their first bytes. */
+  maxLiteralBytes: number;
+}
+
+/**
+ * The traffic tap of one account: every byte a session sends or receives passes through a
+ * ConnectionTap, which counts it, frames it into lines, masks credentials and hands the lines to the
+ * sink (an output channel, a test's array). Nothing reaches the sink unmasked.
+ */
+export class TrafficTap {
+  private next = 1;
+  readonly totals: TrafficCounts = { sent: 0, received: 0 };
+
+  constructor(private readonly sink: TrafficSink, private options: TapOptions) {}
+
+  setOptions(options: TapOptions): void {
+    this.options = options;
+  }
+
+  open(protocol: 'imap' | 'pop3'): ConnectionTap {
+    const id = `${protocol}#${this.next++}`;
+    return new ConnectionTap(id, protocol, this.sink, this.options, this.totals);
+  }
+}
+
+export class ConnectionTap {
+  readonly counts: TrafficCounts = { sent: 0, received: 0 };
+  private readonly masker: LineMasker;
+  private readonly clientFramer: LineFramer;
+  private readonly serverFramer: LineFramer;
+  private closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly protocol: 'imap' | 'pop3',
+    private readonly sink: TrafficSink,
+    options: TapOptions,
+    private readonly totals: TrafficCounts,
+  ) {
+    const framerOptions = { maxPayloadBytes: options.maxLiteralBytes };
+    this.masker = protocol === 'imap' ? new ImapMasker() : new Pop3Masker();
+    const emitClient = (text: string): void => this.sink({ connection: id, direction: 'client', text: this.masker.client(text) });
+    const emitServer = (text: string): void => {
+      this.masker.server(text);
+      this.sink({ connection: id, direction: 'server', text });
+    };
+    this.clientFramer = protocol === 'imap' ? new ImapLineFramer(framerOptions, emitClient) : new Pop3LineFramer(framerOptions, emitClient);
+    this.serverFramer = protocol === 'imap' ? new ImapLineFramer(framerOptions, emitServer) : new Pop3LineFramer(framerOptions, emitServer);
+  }
+
+  /** Bytes the client wrote. */
+  client(chunk: Buffer): void {
+    this.counts.sent += chunk.length;
+    this.totals.sent += chunk.length;
+    this.clientFramer.push(chunk);
+  }
+
+  /**
+   * A client write whose bytes the protocol library withheld from us because it carries credentials;
+   * `described` is the library's own masked rendering. It is masked again here all the same.
+   */
+  clientWithheld(described: string, byteLength = 0): void {
+    this.counts.sent += byteLength;
+    this.totals.sent += byteLength;
+    this.sink({ connection: this.id, direction: 'client', text: this.masker.client(described) });
+  }
+
+  /** Bytes the server sent. */
+  server(chunk: Buffer): void {
+    this.counts.received += chunk.length;
+    this.totals.received += chunk.length;
+    this.serverFramer.push(chunk);
+  }
+
+  /** POP3: the next +OK reply is multi-line. */
+  expectMultiline(): void {
+    if (this.serverFramer instanceof Pop3LineFramer) this.serverFramer.expectMultiline();
+  }
+
+  /** A note about the connection (connected, TLS, closed), shown between the protocol lines. */
+  info(text: string): void {
+    this.sink({ connection: this.id, direction: 'info', text });
+  }
+
+  close(reason = 'closed'): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clientFramer.flush();
+    this.serverFramer.flush();
+    this.info(`${reason} (sent ${this.counts.sent} bytes, received ${this.counts.received} bytes)`);
+  }
+}
+
+/** `C: `, `S: ` or `*  ` followed by the connection id: the format of the output channel. */
+export function formatTrafficLine(line: { connection: string; direction: string; text: string }): string {
+  const arrow = line.direction === 'client' ? 'C:' : line.direction === 'server' ? 'S:' : '--';
+  return `[${line.connection}] ${arrow} ${line.text}`;
+}
