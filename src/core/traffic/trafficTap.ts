@@ -1,6 +1,6 @@
 import { ImapLineFramer, LineFramer, Pop3LineFramer } from './lineFramer';
 import { ImapMasker, LineMasker, Pop3Masker } from './masking';
-import { TrafficCounts, TrafficSink } from './trafficLine';
+import { MASK, TrafficCounts, TrafficSink } from './trafficLine';
 
 export interface TapOptions {
   /** Payloads (IMAP literals, POP3 multi-line bodies) longer than this are shown as their first bytes. */
@@ -22,10 +22,21 @@ export class TrafficTap {
     this.options = options;
   }
 
-  open(protocol: 'imap' | 'pop3'): ConnectionTap {
+  /** `secrets` are scrubbed from every line as a last line of defence, whatever the masker did. */
+  open(protocol: 'imap' | 'pop3', secrets: string[] = []): ConnectionTap {
     const id = `${protocol}#${this.next++}`;
-    return new ConnectionTap(id, protocol, this.sink, this.options, this.totals);
+    return new ConnectionTap(id, protocol, scrubbing(this.sink, secrets), this.options, this.totals);
   }
+}
+
+function scrubbing(sink: TrafficSink, secrets: string[]): TrafficSink {
+  const words = secrets.filter((s) => s.length >= 3);
+  if (words.length === 0) return sink;
+  return (line) => {
+    let text = line.text;
+    for (const w of words) text = text.split(w).join(MASK);
+    sink(text === line.text ? line : { ...line, text });
+  };
 }
 
 export class ConnectionTap {

@@ -1,0 +1,39 @@
+import type { ListResponse } from 'imapflow';
+import { FolderInfo, SpecialUse } from '../mailStore';
+
+const SPECIAL_USE: Record<string, SpecialUse> = {
+  '\\Inbox': 'inbox',
+  '\\Sent': 'sent',
+  '\\Drafts': 'drafts',
+  '\\Trash': 'trash',
+  '\\Junk': 'junk',
+  '\\Archive': 'archive',
+  '\\All': 'all',
+  '\\Flagged': 'flagged',
+};
+
+/** Maps imapflow's LIST (+STATUS) entry to the protocol-neutral folder model. */
+export function toFolderInfo(entry: ListResponse): FolderInfo {
+  const selectable = !entry.flags.has('\\Noselect') && !entry.flags.has('\\NonExistent');
+  const isInbox = entry.path.toUpperCase() === 'INBOX';
+  return {
+    path: entry.path,
+    name: entry.name,
+    delimiter: entry.delimiter || undefined,
+    parentPath: entry.parentPath || undefined,
+    specialUse: isInbox ? 'inbox' : entry.specialUse ? SPECIAL_USE[entry.specialUse] : undefined,
+    selectable,
+    total: entry.status?.messages,
+    unseen: entry.status?.unseen,
+    size: undefined,
+  };
+}
+
+/**
+ * Orders folders as a person expects: INBOX first, then special-use folders, then the rest
+ * alphabetically, keeping each folder after its parent.
+ */
+export function sortFolders(folders: FolderInfo[]): FolderInfo[] {
+  const rank = (f: FolderInfo): number => (f.specialUse === 'inbox' ? 0 : f.specialUse ? 1 : 2);
+  return [...folders].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
+}

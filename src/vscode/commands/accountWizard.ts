@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import { AccountDefinition, defaultPort, hasControlCharacters, parseAccount, Protocol, Security, slugify } from '../../core/accounts/account';
+
+export interface WizardResult {
+  account: AccountDefinition;
+  /** The new password, or undefined to keep the stored one (edit only). */
+  password: string | undefined;
+}
+
+interface Pick<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+const STEPS = 8;
+
+/**
+ * Asks for an account in quick inputs a person can finish by keyboard: protocol, host, security,
+ * port, certificate check, user, password, display name. Returns undefined when cancelled (Escape).
+ */
+export async function runAccountWizard(existing: AccountDefinition | undefined, takenIds: Set<string>): Promise<WizardResult | undefined> {
+  const verb = existing ? 'Edit Account' : 'Add Account';
+  const title = (step: number): string => `${verb} (${step}/${STEPS})`;
+
+  const protocol = await pick<Protocol>(title(1), 'Protocol', [
+    { label: 'IMAP', description: 'folders, flags, server-side search (ports 993 / 143)', value: 'imap' },
+    { label: 'POP3', description: 'one maildrop, download only (ports 995 / 110)', value: 'pop3' },
+  ], existing?.protocol);
+  if (!protocol) return undefined;
+
+  const host = await input(title(2), 'Host', 'Server host name or IP address, e.g. imap.example.com', existing?.host ?? '', (v) => {
+    if (!v.trim()) return 'Enter a host name';
+    if (hasControlCharacters(v) || /\s/.test(v.trim())) return 'A host name cannot contain spaces, line breaks or NUL';
+    return undefined;
+  });
+  if (host === undefined) return undefined;
+
+  const security = await pick<Security>(title(3), 'Security', [
+    { label: 'TLS', description: `encrypted from the first byte (port ${defaultPort(protocol, 'tls')})`, value: 'tls' },
+    { label: 'STARTTLS', description: `upgrade to TLS before logging in, or refuse (port ${defaultPort(protocol, 'starttls')})`, value: 'starttls' },
+    { label: 'None (unencrypted)', description: 'password and mail in clear: only for test servers', value: 'none' },
+  ], existing?.security);
+  if (!security) return undefined;
+  if (security === 'none' && existing?.security !== 'none') {
+    const ok = await vscode.window.showWarningMessage(
+      'Use an unencrypted connection?',
+      { modal: true, detail: 'The password and every message will cross the network in clear text. Use this only for a test server you control.' },
+      'Use Unencrypted',
+    );
+    if (ok !== 'Use Unencrypted') return undefined;
+  }
+
+  const suggestedPort = existing && existing.protocol === protocol && existing.security === security ? existing.port : defaultPort(protocol, security);
+  const portText = await input(title(4), 'Port', `Default for ${protocol.toUpperCase()} with ${security === 'none' ? 'no encryption' : security.toUpperCase()}: ${defaultPort(protocol, security)}`, String(suggestedPort), (v) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 1 && n <= 65535 ? undefined : 'Enter a port from 1 to 65535';
+  });
+  if (portText === undefined) return undefined;
+
+  let allowInvalidCertificate = false;
+  if (security !== 'none') {
+    const cert = await pick<boolean>(title(5), 'Certificate', [
+      { label: 'Verify the server certificate', description: 'recommended', value: false },
+      { label: 'Allow an invalid certificate', description: 'self-signed or wrong name: for test servers only', value: true },
+    ], existing?.allowInvalidCertificate);
+    if (cert === undefined) return undefined;
+    allowInvalidCertificate = cert;
+  }
+
+  const user = await input(title(6), 'User name', 'The login name on the server', existing?.user ?? '', (v) =>
+    !v ? 'Enter a user name' : hasControlCharacters(v) ? 'A user name cannot contain line breaks or NUL' : undefined,
+  );
+  if (user === undefined) return undefined;
+
+  const password = await vscode.window.showInputBox({
+    title: title(7),
+    prompt: existing ? 'Password (leave empty to keep the stored one). Kept only in VS Code\'s secret storage.' : 'Password. Kept only in VS Code\'s secret storage.',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (!existing && !v ? 'Enter the password' : hasControlCharacters(v) ? 'A password cannot contain line breaks or NUL' : undefined),
+  });
+  if (password === undefined) return undefined;
+
+  const label = await input(title(8), 'Display name', 'How the account is named in the tree', existing?.label ?? `${user}@${host.trim()}`, (v) =>
+    !v.trim() ? 'Enter a name' : hasControlCharacters(v) ? 'A name cannot contain line breaks or NUL' : undefined,
+  );
+  if (label === undefined) return undefined;
+
+  let id = existing?.id ?? slugify(`${protocol}-${user}-${host.trim()}`);
+  if (!existing) for (let n = 2; takenIds.has(id); n++) id = `${slugify(`${protocol}-${user}-${host.trim()}`)}-${n}`;
+  const account = parseAccount({ id, label: label.trim(), protocol, host: host.trim(), port: Number(portText), security, user, allowInvalidCertificate, useApop: existing?.useApop ?? false });
+  return { account, password: password === '' ? undefined : password };
+}
+
+async function pick<T>(title: string, placeholder: string, items: Pick<T>[], current: T | undefined): Promise<T | undefined> {
+  const ordered = current === undefined ? items : [...items].sort((a, b) => Number(b.value === current) - Number(a.value === current));
+  const chosen = await vscode.window.showQuickPick(ordered, { title, placeHolder: placeholder, ignoreFocusOut: true });
+  return chosen?.value;
+}
+
+function input(title: string, placeholder: string, prompt: string, value: string, validate: (v: string) => string | undefined): Thenable<string | undefined> {
+  return vscode.window.showInputBox({ title, placeHolder: placeholder, prompt: `${placeholder}: ${prompt}`, value, ignoreFocusOut: true, validateInput: validate });
+}

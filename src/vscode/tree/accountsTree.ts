@@ -1,0 +1,162 @@
+import * as vscode from 'vscode';
+import { AccountDefinition } from '../../core/accounts/account';
+import { fromNodeError, MailError } from '../../core/errors';
+import { FolderInfo, MessageSummary } from '../../core/mailStore';
+import { AccountService } from '../accountService';
+import { AccountNode, ErrorNode, FolderNode, LoadMoreNode, NoticeNode, TreeBackend } from './nodes';
+import { TreeNode } from './treeNode';
+
+export const VIEW_ID = 'mailInspector.accounts';
+
+interface FolderPage {
+  messages: MessageSummary[];
+  nextOffset: number | undefined;
+  warning?: string;
+}
+
+/** Thrown when the user dismissed the password prompt: shown as a node, not as an error. */
+class PasswordNeeded extends Error {}
+
+/**
+ * The Accounts tree. Caches folder lists and loaded pages per account, so expanding and collapsing
+ * costs no traffic; Refresh drops the cache of one account or folder. Failures become one error node.
+ */
+export class AccountsTreeProvider implements vscode.TreeDataProvider<TreeNode>, TreeBackend, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly folderCache = new Map<string, FolderInfo[]>();
+  private readonly pages = new Map<string, FolderPage>();
+  private readonly nodes = new Map<string, TreeNode>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly accounts: AccountService) {
+    this.subscription = accounts.onDidChange(() => {
+      const ids = new Set(accounts.accounts().map((a) => a.id));
+      for (const key of [...this.folderCache.keys()]) if (!ids.has(key)) this.forgetAccount(key);
+      this.changed.fire(undefined);
+    });
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.toTreeItem();
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      const problems = this.accounts.settings.accountProblems.map(
+        (p) => new NoticeNode(undefined, `problem:${p.index}`, `Account ${p.index + 1} in settings is invalid: ${p.error.message}`, 'warning', {
+          command: 'workbench.action.openSettingsJson',
+          title: 'Open Settings',
+        }),
+      );
+      return this.remember([...this.accounts.accounts().map((a) => new AccountNode(a, this)), ...problems]);
+    }
+    try {
+      return this.remember(await node.getChildren());
+    } catch (error) {
+      const account = accountOf(node);
+      if (!account) throw error;
+      if (error instanceof PasswordNeeded) {
+        return this.remember([
+          new NoticeNode(node, `${node.id}:password`, 'Password needed: click to enter it', 'key', { command: 'mailInspector.setPassword', title: 'Enter Password', arguments: [node] }),
+        ]);
+      }
+      const mailError = MailError.is(error) ? error : fromNodeError(error);
+      return this.remember([new ErrorNode(node, account, mailError)]);
+    }
+  }
+
+  private remember(nodes: TreeNode[]): TreeNode[] {
+    for (const n of nodes) this.nodes.set(n.id, n);
+    return nodes;
+  }
+
+  // TreeBackend
+
+  async folders(account: AccountDefinition): Promise<FolderInfo[]> {
+    const cached = this.folderCache.get(account.id);
+    if (cached) return cached;
+    const store = await this.accounts.store(account);
+    if (!store) throw new PasswordNeeded();
+    const folders = await this.withViewProgress(() => store.listFolders());
+    this.folderCache.set(account.id, folders);
+    return folders;
+  }
+
+  async messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: MessageSummary[]; hasMore: boolean; warning?: string }> {
+    const key = pageKey(account.id, folder.path);
+    let page = this.pages.get(key);
+    if (!page) {
+      const store = await this.accounts.store(account);
+      if (!store) throw new PasswordNeeded();
+      const first = await this.withViewProgress(() => store.listMessages(folder.path, 0, this.accounts.settings.pageSize));
+      page = { messages: first.messages, nextOffset: first.nextOffset, warning: first.warning };
+      this.pages.set(key, page);
+    }
+    return { messages: page.messages, hasMore: page.nextOffset !== undefined, warning: page.warning };
+  }
+
+  /** Appends the next page of the folder under the "Load more…" node. */
+  async loadMore(node: LoadMoreNode): Promise<void> {
+    const folderNode = node.parent;
+    const key = pageKey(folderNode.account.id, folderNode.folder.path);
+    const page = this.pages.get(key);
+    if (!page || page.nextOffset === undefined) return;
+    const store = await this.accounts.store(folderNode.account);
+    if (!store) return;
+    const next = await this.withViewProgress(() => store.listMessages(folderNode.folder.path, page.nextOffset ?? 0, this.accounts.settings.pageSize));
+    const seen = new Set(page.messages.map((m) => m.id));
+    page.messages.push(...next.messages.filter((m) => !seen.has(m.id)));
+    page.nextOffset = next.nextOffset;
+    this.changed.fire(folderNode);
+  }
+
+  /** Drops cached data below the node (or everything) and reloads it. */
+  refresh(node?: TreeNode): void {
+    if (!node) {
+      this.folderCache.clear();
+      this.pages.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    const account = accountOf(node);
+    if (node instanceof FolderNode) {
+      this.pages.delete(pageKey(node.account.id, node.folder.path));
+      this.changed.fire(node);
+    } else if (account) {
+      this.forgetAccount(account.id);
+      this.changed.fire(this.nodes.get(`account:${account.id}`) ?? undefined);
+    }
+  }
+
+  private forgetAccount(accountId: string): void {
+    this.folderCache.delete(accountId);
+    for (const key of [...this.pages.keys()]) if (key.startsWith(`${accountId}\0`)) this.pages.delete(key);
+  }
+
+  private withViewProgress<T>(work: () => Promise<T>): Promise<T> {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID } }, work));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+function pageKey(accountId: string, folderPath: string): string {
+  return `${accountId}\0${folderPath}`;
+}
+
+/** The account a node belongs to, walking up the tree. */
+export function accountOf(node: TreeNode | undefined): AccountDefinition | undefined {
+  for (let n = node; n; n = n.parent) {
+    if (n instanceof AccountNode) return n.account;
+    if ('account' in n && typeof n.account === 'object' && n.account !== null) return n.account as AccountDefinition;
+  }
+  return undefined;
+}

@@ -1,0 +1,245 @@
+import * as vscode from 'vscode';
+import { AccountDefinition } from '../../core/accounts/account';
+import { MailError } from '../../core/errors';
+import { FolderInfo, MessageSummary } from '../../core/mailStore';
+import { toMessageUri } from '../documents/uris';
+import { flagState, formatAddress, formatDate, formatSize } from './messageLabels';
+import { TreeNode } from './treeNode';
+
+/** What nodes need from the tree: loading, cached per account and folder. */
+export interface TreeBackend {
+  folders(account: AccountDefinition): Promise<FolderInfo[]>;
+  messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: MessageSummary[]; hasMore: boolean; warning?: string }>;
+}
+
+const SPECIAL_ICONS: Record<string, string> = {
+  inbox: 'inbox',
+  sent: 'send',
+  drafts: 'edit',
+  trash: 'trash',
+  junk: 'warning',
+  archive: 'archive',
+  all: 'mail',
+  flagged: 'star-full',
+};
+
+export class AccountNode extends TreeNode {
+  readonly parent = undefined;
+  constructor(readonly account: AccountDefinition, private readonly backend: TreeBackend) {
+    super();
+  }
+
+  get id(): string {
+    return `account:${this.account.id}`;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const a = this.account;
+    const item = new vscode.TreeItem(a.label, vscode.TreeItemCollapsibleState.Collapsed);
+    const unencrypted = a.security === 'none';
+    item.description = `${a.protocol.toUpperCase()} · ${a.host}:${a.port}${unencrypted ? ' · unencrypted' : ''}`;
+    item.iconPath = unencrypted ? new vscode.ThemeIcon('unlock', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('account');
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown(`**${escape(a.label)}**\n\n`);
+    tooltip.appendMarkdown(`${a.protocol.toUpperCase()} · ${escape(a.user)} @ ${escape(a.host)}:${a.port}\n\n`);
+    tooltip.appendMarkdown(
+      a.security === 'tls' ? 'Implicit TLS' : a.security === 'starttls' ? 'STARTTLS (required)' : '$(warning) **Unencrypted**: the password and mail cross the network in clear.',
+    );
+    if (a.allowInvalidCertificate) tooltip.appendMarkdown('\n\n$(warning) Invalid certificates are accepted for this account.');
+    tooltip.supportThemeIcons = true;
+    item.tooltip = tooltip;
+    item.contextValue = `account account-${a.protocol}`;
+    item.id = this.id;
+    return item;
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    const folders = await this.backend.folders(this.account);
+    return folderChildren(this, this.account, folders, undefined, this.backend);
+  }
+}
+
+function folderChildren(parent: TreeNode, account: AccountDefinition, all: FolderInfo[], parentPath: string | undefined, backend: TreeBackend): FolderNode[] {
+  const known = new Set(all.map((f) => f.path));
+  return all
+    .filter((f) => (parentPath === undefined ? f.parentPath === undefined || !known.has(f.parentPath) : f.parentPath === parentPath))
+    .map((f) => new FolderNode(parent, account, f, all, backend));
+}
+
+export class FolderNode extends TreeNode {
+  constructor(
+    readonly parent: TreeNode,
+    readonly account: AccountDefinition,
+    readonly folder: FolderInfo,
+    private readonly all: FolderInfo[],
+    private readonly backend: TreeBackend,
+  ) {
+    super();
+  }
+
+  get id(): string {
+    return `folder:${this.account.id}:${this.folder.path}`;
+  }
+
+  private get subfolders(): FolderInfo[] {
+    return this.all.filter((f) => f.parentPath === this.folder.path);
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const f = this.folder;
+    const pop3 = this.account.protocol === 'pop3';
+    const hasChildren = f.selectable || this.subfolders.length > 0;
+    const item = new vscode.TreeItem(f.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    if (!f.selectable) {
+      item.description = 'not selectable';
+      item.iconPath = new vscode.ThemeIcon('folder-library');
+    } else {
+      const parts: string[] = [];
+      if (f.unseen) parts.push(`${f.unseen} unseen`);
+      if (f.total !== undefined) parts.push(f.unseen ? `${f.total}` : `${f.total} messages`);
+      if (f.size !== undefined) parts.push(formatSize(f.size));
+      item.description = parts.join(' · ');
+      item.iconPath = new vscode.ThemeIcon(f.specialUse ? SPECIAL_ICONS[f.specialUse] ?? 'folder' : 'folder');
+    }
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown(`**${escape(f.path)}**\n\n`);
+    if (pop3) tooltip.appendMarkdown('POP3 has no folders: this is the whole maildrop, one list of messages on the server.\n\n');
+    if (f.total !== undefined) tooltip.appendMarkdown(`${f.total} messages${f.unseen !== undefined ? `, ${f.unseen} unseen` : ''}${f.size !== undefined ? `, ${formatSize(f.size)}` : ''}\n\n`);
+    if (f.specialUse) tooltip.appendMarkdown(`Special use: ${f.specialUse}\n\n`);
+    if (!f.selectable) tooltip.appendMarkdown('The server marks this folder \\\\Noselect: it only holds other folders.');
+    item.tooltip = tooltip;
+    item.contextValue = `folder folder-${this.account.protocol}${f.selectable ? ' selectable' : ''}`;
+    return item;
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    const subfolders = folderChildren(this, this.account, this.all, this.folder.path, this.backend);
+    if (!this.folder.selectable) return subfolders;
+    const page = await this.backend.messages(this.account, this.folder);
+    const nodes: TreeNode[] = [...subfolders];
+    if (page.warning) nodes.push(new NoticeNode(this, `${this.id}:warning`, page.warning, 'warning'));
+    nodes.push(...page.messages.map((m) => new MessageNode(this, this.account, this.folder, m)));
+    if (page.hasMore) nodes.push(new LoadMoreNode(this));
+    if (page.messages.length === 0 && subfolders.length === 0) nodes.push(new NoticeNode(this, `${this.id}:empty`, 'No messages', 'info'));
+    return nodes;
+  }
+}
+
+export class MessageNode extends TreeNode {
+  constructor(readonly parent: FolderNode, readonly account: AccountDefinition, readonly folder: FolderInfo, readonly message: MessageSummary) {
+    super();
+  }
+
+  get id(): string {
+    return `message:${this.account.id}:${this.folder.path}:${this.message.id}`;
+  }
+
+  get uri(): vscode.Uri {
+    return toMessageUri({ accountId: this.account.id, folderPath: this.folder.path, messageId: this.message.id }, this.message.subject);
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const m = this.message;
+    const state = flagState(m, this.account.protocol === 'imap');
+    const subject = m.subject || '(no subject)';
+    const item = new vscode.TreeItem(state.unread ? { label: subject, highlights: [[0, subject.length]] } : subject, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = `${formatAddress(m.from)} · ${formatDate(m.date)}`;
+    item.iconPath = state.flagged
+      ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
+      : state.answered
+        ? new vscode.ThemeIcon('reply', state.unread ? new vscode.ThemeColor('charts.blue') : undefined)
+        : state.unread
+          ? new vscode.ThemeIcon('mail', new vscode.ThemeColor('charts.blue'))
+          : new vscode.ThemeIcon('mail-read');
+    const t = new vscode.MarkdownString();
+    t.appendMarkdown(`**${escape(subject)}**\n\n`);
+    t.appendMarkdown(`From: ${escape(m.from.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ') || '—')}\n\n`);
+    if (m.to.length) t.appendMarkdown(`To: ${escape(m.to.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', '))}\n\n`);
+    t.appendMarkdown(`Date: ${m.date ? m.date.toUTCString() : '—'}\n\n`);
+    if (m.messageId) t.appendMarkdown(`Message-ID: ${escape(m.messageId)}\n\n`);
+    t.appendMarkdown(`Size: ${formatSize(m.size)} (${m.size} bytes)\n\n`);
+    t.appendMarkdown(this.account.protocol === 'imap' ? `UID ${escape(m.id)} · Flags: ${escape(m.flags.join(' ') || '(none)')}` : `UIDL ${escape(m.id)} · POP3 has no flags`);
+    item.tooltip = t;
+    item.contextValue = `message message-${this.account.protocol}`;
+    item.command = { command: 'mailInspector.openMessage', title: 'Open Message', arguments: [this] };
+    item.resourceUri = undefined;
+    return item;
+  }
+}
+
+export class LoadMoreNode extends TreeNode {
+  constructor(readonly parent: FolderNode) {
+    super();
+  }
+
+  get id(): string {
+    return `${this.parent.id}:more`;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('fold-down');
+    item.tooltip = 'Fetch the next page of older messages';
+    item.contextValue = 'loadMore';
+    item.command = { command: 'mailInspector.loadMore', title: 'Load More', arguments: [this] };
+    return item;
+  }
+}
+
+/** An operation failed: one node under the account with the plain explanation and the server's words. */
+export class ErrorNode extends TreeNode {
+  constructor(readonly parent: TreeNode, readonly account: AccountDefinition, readonly error: MailError) {
+    super();
+  }
+
+  get id(): string {
+    return `${this.parent.id}:error`;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const e = this.error;
+    const item = new vscode.TreeItem(e.explanation, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+    item.description = e.serverText ?? e.message;
+    const t = new vscode.MarkdownString();
+    t.appendMarkdown(`**${escape(e.explanation)}**\n\n`);
+    t.appendMarkdown(`${escape(e.message)}\n\n`);
+    if (e.serverText) t.appendMarkdown(`Server said: \`${e.serverText.replace(/`/g, "'")}\`\n\n`);
+    t.appendMarkdown('Use **Show Traffic** to see the conversation, **Refresh** to retry.');
+    item.tooltip = t;
+    item.contextValue = `error error-${e.reason}`;
+    item.command = { command: 'mailInspector.showTraffic', title: 'Show Traffic', arguments: [this] };
+    return item;
+  }
+}
+
+/** A line of information (needs a password, empty folder, warning). */
+export class NoticeNode extends TreeNode {
+  constructor(
+    readonly parent: TreeNode | undefined,
+    readonly id: string,
+    private readonly text: string,
+    private readonly icon: 'info' | 'warning' | 'key',
+    private readonly command?: vscode.Command,
+  ) {
+    super();
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    item.tooltip = this.text;
+    item.contextValue = 'notice';
+    item.command = this.command;
+    return item;
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
