@@ -98,8 +98,8 @@ export class ImapLineFramer extends LineFramer {
   }
 
   private finishLiteral(): void {
-    const shown = show(Buffer.concat(this.literalShown));
-    for (const l of shown.split(/\r?\n/)) this.emit(l);
+    const shown = show(Buffer.concat(this.literalShown)).replace(/\r?\n$/, '');
+    if (shown.length > 0) for (const l of shown.split(/\r?\n/)) this.emit(l);
     const elided = this.literalTotal - this.literalShownLength;
     if (elided > 0) this.emit(`… ${elided} bytes elided (literal of ${this.literalTotal} bytes)`);
     this.literalShown = [];

@@ -1,0 +1,207 @@
+import { strict as assert } from 'node:assert';
+import { after, before, test } from 'node:test';
+import { DovecotServer, startDovecot } from '../servers/dovecot';
+import { imapStore } from './support/imapFixture';
+
+// Browsing against a real Dovecot: the folder tree, paging, raw bytes, and that looking changes nothing.
+let server: DovecotServer;
+const USER = () => server.users[0]!.user;
+const BULK = 10_000;
+
+function bulkMessage(i: number): string {
+  const date = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toUTCString().replace('GMT', '+0000');
+  return [`From: Sender ${i} <s${i}@example.com>`, 'To: alice@example.com', `Subject: Bulk message ${i}`, `Date: ${date}`, `Message-ID: <bulk-${i}@example.com>`, '', `Body of message ${i}.`, ''].join('\r\n');
+}
+
+before(async () => {
+  server = await startDovecot();
+  const user = USER();
+  await server.addMessages(user, 'INBOX', [
+    { raw: readFixture('plain', 'Plain hello'), flags: 'S' },
+    { raw: readFixture('unread', 'Unread one'), flags: '' },
+    { raw: readFixture('flagged', 'Flagged and answered'), flags: 'FRS' },
+    { raw: readFixture('encoded', '=?UTF-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?='), flags: 'S' },
+    { raw: readFixture('deleted', 'Marked deleted'), flags: 'T' },
+    { raw: bigMessage(), flags: 'S' },
+  ]);
+  for (const folder of ['Sent', 'Drafts', 'Trash', 'Junk', 'Archive']) await server.createFolder(user, folder);
+  await server.addMessages(user, 'Sent', [{ raw: readFixture('sent', 'Sent mail'), flags: 'S' }]);
+  await server.addMessages(user, 'Entwürfe Ärger', [{ raw: readFixture('umlaut', 'Umlaut folder'), flags: '' }]);
+  await server.addMessages(user, '日本語', [{ raw: readFixture('jp', 'Japanese folder'), flags: 'S' }]);
+  await server.addMessages(user, 'Projects/2026/Q1', [{ raw: readFixture('q1', 'Nested'), flags: '' }]);
+  await server.createFolder(user, 'Lists/Dev', { parents: false });
+  await server.addMessages(user, 'Bulk', Array.from({ length: BULK }, (_, i) => ({ raw: bulkMessage(i + 1), flags: i % 3 === 0 ? '' : 'S' })));
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+let fixtureCount = 0;
+const seeded = new Map<string, string>();
+function readFixture(tag: string, subject: string): string {
+  fixtureCount++;
+  const raw = [
+    `From: "Fixture ${tag}" <${tag}@example.com>`,
+    'To: alice@example.com',
+    `Subject: ${subject}`,
+    `Date: Mon, ${String(fixtureCount).padStart(2, '0')} Jun 2026 10:00:00 +0000`,
+    `Message-ID: <${tag}@example.com>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Hello from ${tag}.`,
+    '',
+  ].join('\r\n');
+  seeded.set(tag, raw);
+  return raw;
+}
+
+function bigMessage(): string {
+  return ['From: big@example.com', 'To: alice@example.com', 'Subject: Big one', 'Date: Tue, 30 Jun 2026 10:00:00 +0000', 'Message-ID: <big@example.com>', '', ...Array.from({ length: 400 }, (_, i) => `line ${i} ${'z'.repeat(60)}`), ''].join('\r\n');
+}
+
+test('folders come in the server hierarchy with special use, decoded names, \\Noselect parents and STATUS counts', async () => {
+  const { store } = imapStore(server);
+  try {
+    const folders = await store.listFolders();
+    const byPath = new Map(folders.map((f) => [f.path, f]));
+    assert.equal(folders[0]?.path, 'INBOX');
+    assert.equal(byPath.get('INBOX')?.specialUse, 'inbox');
+    for (const [path, use] of [['Sent', 'sent'], ['Drafts', 'drafts'], ['Trash', 'trash'], ['Junk', 'junk'], ['Archive', 'archive']] as const) {
+      assert.equal(byPath.get(path)?.specialUse, use, path);
+    }
+    assert.equal(byPath.get('Entwürfe Ärger')?.name, 'Entwürfe Ärger');
+    assert.equal(byPath.get('日本語')?.total, 1);
+    const q1 = byPath.get('Projects/2026/Q1');
+    assert.equal(q1?.name, 'Q1');
+    assert.equal(q1?.parentPath, 'Projects/2026');
+    assert.equal(q1?.delimiter, '/');
+    assert.ok(byPath.has('Projects/2026'));
+    const lists = byPath.get('Lists');
+    assert.ok(lists, 'the parent of Lists/Dev is listed');
+    assert.equal(lists.selectable, false, 'Lists exists only as a parent: \\Noselect');
+    assert.equal(byPath.get('INBOX')?.total, 6);
+    assert.equal(byPath.get('INBOX')?.unseen, 2);
+    assert.equal(byPath.get('Bulk')?.total, BULK);
+    assert.equal(byPath.get('Bulk')?.unseen, Math.ceil(BULK / 3));
+  } finally {
+    await store.close();
+  }
+});
+
+test('the first page of a 10,000-message folder is the newest 50, newest first, fetched by a bounded range', async () => {
+  const handle = imapStore(server);
+  try {
+    const page = await handle.store.listMessages('Bulk', 0, 50);
+    assert.equal(page.total, BULK);
+    assert.equal(page.messages.length, 50);
+    assert.deepEqual(page.messages.map((m) => m.subject), Array.from({ length: 50 }, (_, i) => `Bulk message ${BULK - i}`));
+    assert.deepEqual(page.messages.map((m) => m.seq), Array.from({ length: 50 }, (_, i) => BULK - i));
+    assert.equal(page.nextOffset, 50);
+    assert.equal(page.messages[0]?.from[0]?.address, `s${BULK}@example.com`);
+    const fetches = handle.lines.filter((l) => l.direction === 'client' && / (UID )?FETCH /i.test(l.text)).map((l) => l.text);
+    assert.equal(fetches.length, 1);
+    assert.match(fetches[0] ?? '', / FETCH 9951:10000 /);
+    assert.ok(!handle.lines.some((l) => l.direction === 'client' && /FETCH 1:\*/i.test(l.text)), 'never 1:*');
+    assert.ok(handle.lines.some((l) => l.direction === 'client' && / EXAMINE "?Bulk"?/.test(l.text)), 'opened read-only');
+    assert.ok(!handle.lines.some((l) => l.direction === 'client' && / SELECT /.test(l.text)));
+
+    const second = await handle.store.listMessages('Bulk', 50, 50);
+    assert.equal(second.messages[0]?.subject, `Bulk message ${BULK - 50}`);
+    const last = await handle.store.listMessages('Bulk', BULK - 20, 50);
+    assert.equal(last.messages.length, 20);
+    assert.equal(last.nextOffset, undefined);
+    assert.equal(last.messages.at(-1)?.subject, 'Bulk message 1');
+  } finally {
+    await handle.store.close();
+  }
+});
+
+test('messages carry decoded subjects, senders, dates, sizes and flags', async () => {
+  const { store } = imapStore(server);
+  try {
+    const page = await store.listMessages('INBOX', 0, 50);
+    const bySubject = new Map(page.messages.map((m) => [m.subject, m]));
+    assert.ok(bySubject.has('Grüße aus Köln'), [...bySubject.keys()].join(', '));
+    // \Recent is per session (the first session to see a message gets it), so it is left out.
+    const flags = (subject: string) => bySubject.get(subject)?.flags.filter((f) => f !== '\\Recent').sort();
+    assert.deepEqual(flags('Flagged and answered'), ['\\Answered', '\\Flagged', '\\Seen']);
+    assert.deepEqual(flags('Unread one'), []);
+    assert.deepEqual(flags('Marked deleted'), ['\\Deleted']);
+    assert.equal(bySubject.get('Plain hello')?.from[0]?.name, 'Fixture plain');
+    assert.ok((bySubject.get('Big one')?.size ?? 0) > 20_000);
+    assert.equal(bySubject.get('Plain hello')?.date?.toISOString(), '2026-06-01T10:00:00.000Z');
+  } finally {
+    await store.close();
+  }
+});
+
+test('raw source is byte for byte the stored file', async () => {
+  const { store } = imapStore(server);
+  try {
+    const page = await store.listMessages('INBOX', 0, 50);
+    const plain = page.messages.find((m) => m.subject === 'Plain hello');
+    assert.ok(plain);
+    const raw = await store.fetchRaw('INBOX', plain.id);
+    assert.ok(Buffer.isBuffer(raw));
+    assert.equal(raw.toString('latin1'), seeded.get('plain'));
+    await assert.rejects(store.fetchRaw('INBOX', '999999'), (e: unknown) => (e as { reason?: string }).reason === 'notFound');
+  } finally {
+    await store.close();
+  }
+});
+
+test('browsing every folder and opening messages changes no flag (EXAMINE and BODY.PEEK only)', async () => {
+  const user = USER();
+  const handle = imapStore(server);
+  try {
+    const folders = (await handle.store.listFolders()).filter((f) => f.selectable);
+    const before = new Map<string, Map<number, string[]>>();
+    for (const f of folders) before.set(f.path, await server.flagsOf(user, f.path));
+    for (const f of folders) {
+      const page = await handle.store.listMessages(f.path, 0, 50);
+      for (const m of page.messages.slice(0, 5)) await handle.store.fetchRaw(f.path, m.id);
+    }
+    await handle.store.close();
+    for (const f of folders) assert.deepEqual(await server.flagsOf(user, f.path), before.get(f.path), `flags of ${f.path}`);
+    const client = handle.lines.filter((l) => l.direction === 'client').map((l) => l.text);
+    assert.ok(client.some((t) => /BODY\.PEEK\[\]/.test(t)), 'bodies fetched with BODY.PEEK');
+    for (const t of client) {
+      assert.doesNotMatch(t, /\b(SELECT|STORE|EXPUNGE|COPY|MOVE|APPEND|DELETE|RENAME|CREATE)\b/, t);
+      assert.doesNotMatch(t, /BODY\[\]/, t);
+    }
+  } finally {
+    await handle.store.close();
+  }
+});
+
+test('opening a large message elides its literal in the traffic log', async () => {
+  const handle = imapStore(server, {}, { maxLiteralBytes: 512 });
+  try {
+    const page = await handle.store.listMessages('INBOX', 0, 50);
+    const big = page.messages.find((m) => m.subject === 'Big one');
+    assert.ok(big);
+    const raw = await handle.store.fetchRaw('INBOX', big.id);
+    const text = handle.text();
+    assert.match(text, new RegExp(`… ${raw.length - 512} bytes elided \\(literal of ${raw.length} bytes\\)`));
+    assert.ok(text.includes('S: From: big@example.com'));
+    assert.ok(!text.includes('line 300 '), 'the elided part is not in the log');
+  } finally {
+    await handle.store.close();
+  }
+});
+
+test('cancelling an operation rejects with "cancelled" and the store reconnects afterwards', async () => {
+  const { store } = imapStore(server);
+  try {
+    const controller = new AbortController();
+    const pending = store.listMessages('Bulk', 0, 500, controller.signal);
+    controller.abort();
+    await assert.rejects(pending, (e: unknown) => (e as { reason?: string }).reason === 'cancelled');
+    const page = await store.listMessages('Bulk', 0, 5);
+    assert.equal(page.messages.length, 5);
+  } finally {
+    await store.close();
+  }
+});

@@ -1,0 +1,72 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { ImapLineFramer, Pop3LineFramer } from '../../src/core/traffic/lineFramer';
+import { TrafficLine } from '../../src/core/traffic/trafficLine';
+import { TrafficTap } from '../../src/core/traffic/trafficTap';
+
+function frame(framer: { push(b: Buffer): void }, input: string, chunkSize: number): void {
+  const bytes = Buffer.from(input, 'latin1');
+  for (let i = 0; i < bytes.length; i += chunkSize) framer.push(bytes.subarray(i, i + chunkSize));
+}
+
+test('an IMAP literal over the limit shows its first bytes and the elided count, however it is split', () => {
+  const body = 'Subject: hi\r\n\r\n' + 'x'.repeat(5000);
+  const input = `* 1 FETCH (UID 7 BODY[] {${body.length}}\r\n${body})\r\nA5 OK done\r\n`;
+  for (const chunk of [1, 7, 4096, 100000]) {
+    const out: string[] = [];
+    frame(new ImapLineFramer({ maxPayloadBytes: 20 }, (t) => out.push(t)), input, chunk);
+    assert.equal(out[0], `* 1 FETCH (UID 7 BODY[] {${body.length}}`);
+    assert.equal(out[1], 'Subject: hi');
+    assert.match(out.join('\n'), new RegExp(`… ${body.length - 20} bytes elided \\(literal of ${body.length} bytes\\)`));
+    assert.equal(out.at(-2), ')');
+    assert.equal(out.at(-1), 'A5 OK done');
+  }
+});
+
+test('a literal under the limit is shown whole', () => {
+  const out: string[] = [];
+  frame(new ImapLineFramer({ maxPayloadBytes: 4096 }, (t) => out.push(t)), '* 1 FETCH (BODY[HEADER] {14}\r\nSubject: a\r\n\r\n)\r\n', 3);
+  assert.deepEqual(out, ['* 1 FETCH (BODY[HEADER] {14}', 'Subject: a', '', ')']);
+  assert.ok(!out.join('').includes('elided'));
+});
+
+test('an over-long line is cut, not buffered whole', () => {
+  const out: string[] = [];
+  frame(new ImapLineFramer({ maxPayloadBytes: 10, maxLineBytes: 50 }, (t) => out.push(t)), `* OK ${'y'.repeat(1000)}\r\n`, 64);
+  assert.equal(out.length, 1);
+  assert.match(out[0] ?? '', /^\* OK y+ … 957 bytes of this line elided$/);
+});
+
+test('POP3 multi-line bodies are elided past the limit and end at the dot, split anywhere', () => {
+  const body = Array.from({ length: 200 }, (_, i) => `line ${i}`).join('\r\n');
+  const input = `+OK 1234 octets\r\n${body}\r\n.\r\n+OK next\r\n`;
+  for (const chunk of [1, 2, 5, 1000]) {
+    const out: string[] = [];
+    const framer = new Pop3LineFramer({ maxPayloadBytes: 30 }, (t) => out.push(t));
+    framer.expectMultiline();
+    frame(framer, input, chunk);
+    assert.deepEqual(out.slice(0, 4), ['+OK 1234 octets', 'line 0', 'line 1', 'line 2']);
+    assert.match(out.join('\n'), /… \d+ bytes elided\n\.\n\+OK next$/);
+  }
+});
+
+test('a POP3 -ERR reply to a multi-line command has no body', () => {
+  const out: string[] = [];
+  const framer = new Pop3LineFramer({ maxPayloadBytes: 30 }, (t) => out.push(t));
+  framer.expectMultiline();
+  frame(framer, '-ERR no such message\r\n+OK fine\r\n', 4);
+  assert.deepEqual(out, ['-ERR no such message', '+OK fine']);
+});
+
+test('the tap counts bytes per connection and in total', () => {
+  const lines: TrafficLine[] = [];
+  const traffic = new TrafficTap((l) => lines.push(l), { maxLiteralBytes: 10 });
+  const a = traffic.open('imap');
+  const b = traffic.open('imap');
+  a.client(Buffer.from('A1 NOOP\r\n'));
+  b.server(Buffer.from('* OK hi\r\n'));
+  assert.deepEqual(a.counts, { sent: 9, received: 0 });
+  assert.deepEqual(traffic.totals, { sent: 9, received: 9 });
+  assert.notEqual(a.id, b.id);
+  assert.deepEqual(lines.map((l) => `${l.connection} ${l.direction} ${l.text}`), [`${a.id} client A1 NOOP`, `${b.id} server * OK hi`]);
+});
