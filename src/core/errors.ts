@@ -64,6 +64,9 @@ interface ErrorLike {
   serverResponseCode?: unknown;
 }
 
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ETIMEOUT', 'GREETING_TIMEOUT', 'CONNECT_TIMEOUT', 'LockTimeout']);
+const LIMIT_CODES = new Set(['LiteralTooLarge', 'LineTooLarge', 'ResponseTooLarge', 'MAX_IMAP_NESTING_REACHED']);
+
 const CERT_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -84,7 +87,8 @@ export function fromNodeError(err: unknown, fallback: MailErrorReason = 'protoco
   let reason: MailErrorReason = fallback;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reason = 'dns';
   else if (code === 'ECONNREFUSED') reason = 'refused';
-  else if (code === 'ETIMEDOUT' || code === 'ETIMEOUT' || code === 'GreetingTimeout' || code === 'CONNECT_TIMEOUT' || /timed? ?out/i.test(message)) reason = 'timeout';
+  else if (TIMEOUT_CODES.has(code) || /timed? ?out/i.test(message)) reason = 'timeout';
+  else if (LIMIT_CODES.has(code)) reason = 'limit';
   else if (CERT_CODES.has(code) || /certificate/i.test(message)) reason = 'certificate';
   else if (e.authenticationFailed === true || code === 'AUTHENTICATIONFAILED') reason = 'auth';
   else if (e.tlsFailed === true || /STARTTLS|TLS|SSL/.test(message)) reason = 'tls';

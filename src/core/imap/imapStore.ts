@@ -27,6 +27,7 @@ export class ImapStore implements MailStore {
   private tap: ConnectionTap | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private busy = 0;
+  private lastConnectionError: MailError | undefined;
 
   constructor(
     readonly account: AccountDefinition,
@@ -97,6 +98,7 @@ export class ImapStore implements MailStore {
   private async run<T>(signal: Cancel | undefined, work: (client: ImapFlow) => Promise<T>): Promise<T> {
     if (signal?.aborted) throw new MailError('cancelled');
     clearTimeout(this.idleTimer);
+    this.lastConnectionError = undefined;
     this.busy++;
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
@@ -112,7 +114,10 @@ export class ImapStore implements MailStore {
       const client = await Promise.race([this.connect(), aborted]);
       return await Promise.race([work(client), aborted]);
     } catch (error) {
-      const mapped = MailError.is(error) ? error : fromNodeError(error, 'server');
+      // A connection-level failure (a limit, a timeout) surfaces first as an 'error' event; the command
+      // then fails with a generic "connection not available". Report the cause.
+      const mapped = preferSpecific(MailError.is(error) ? error : fromNodeError(error, 'server'), this.lastConnectionError);
+      this.lastConnectionError = undefined;
       if (!MailError.is(error) && !this.client?.usable) this.dropConnection(`failed: ${mapped.reason}`);
       throw mapped;
     } finally {
@@ -161,6 +166,8 @@ export class ImapStore implements MailStore {
     const tap = this.traffic.open('imap', [this.password]);
     this.tap = tap;
     tap.info(`connecting to ${account.host}:${account.port} (${account.security === 'tls' ? 'TLS' : account.security === 'starttls' ? 'STARTTLS required' : 'unencrypted'})`);
+    let preauth = false;
+    let lastError: MailError | undefined;
     const flowOptions: ImapFlowOptions = {
       host: account.host,
       port: account.port,
@@ -174,7 +181,13 @@ export class ImapStore implements MailStore {
         ...(options.ca ? { ca: options.ca } : {}),
         ...(/^[\d.]+$|:/.test(account.host) ? {} : { servername: account.host }),
       },
-      logger: trafficLogger(tap),
+      logger: trafficLogger(tap, (greeting) => {
+        // PREAUTH means "already logged in": STARTTLS is no longer possible, so stop before anything is sent.
+        if (account.security === 'starttls' && /^\* PREAUTH/i.test(greeting.toString('latin1'))) {
+          preauth = true;
+          client.close();
+        }
+      }),
       logRaw: true,
       emitLogs: false,
       disableAutoIdle: true,
@@ -189,7 +202,9 @@ export class ImapStore implements MailStore {
     };
     const client = new ImapFlow(flowOptions);
     client.on('error', (err: unknown) => {
-      tap.info(`connection error: ${fromNodeError(err).message}`);
+      lastError = fromNodeError(err);
+      this.lastConnectionError = lastError;
+      tap.info(`connection error: ${lastError.message}`);
     });
     client.on('close', () => {
       if (this.client === client) this.client = undefined;
@@ -200,10 +215,12 @@ export class ImapStore implements MailStore {
     });
     try {
       await client.connect();
+      if (preauth) throw new Error('PREAUTH');
     } catch (error) {
       client.close();
       tap.close('connection failed');
-      throw fromNodeError(error, 'server');
+      if (preauth) throw new MailError('tls', 'The server greeted with PREAUTH, so STARTTLS is impossible; the connection was closed before anything was sent.');
+      throw preferSpecific(fromNodeError(error, 'server'), lastError);
     }
     if (account.security === 'starttls' && !client.secureConnection) {
       // e.g. a PREAUTH greeting: the session is authenticated before TLS could start.
@@ -214,6 +231,12 @@ export class ImapStore implements MailStore {
     tap.info(`connected${client.secureConnection ? ' (TLS)' : ' (unencrypted)'}`);
     return client;
   }
+}
+
+/** A generic network/protocol failure gives way to the more specific cause seen on the connection. */
+function preferSpecific(error: MailError, cause: MailError | undefined): MailError {
+  if (cause && (error.reason === 'network' || error.reason === 'server' || error.reason === 'protocol') && cause.reason !== error.reason) return cause;
+  return error;
 }
 
 function toSummary(msg: FetchMessageObject): MessageSummary {

@@ -18,8 +18,9 @@ const entry = (value: unknown): RawLogEntry => (typeof value === 'object' && val
  * level just before), masked again by the tap. Everything else imapflow logs is ignored except
  * warnings and errors, which become notes in the traffic log.
  */
-export function trafficLogger(tap: ConnectionTap): Logger {
+export function trafficLogger(tap: ConnectionTap, onFirstRead?: (bytes: Buffer) => void): Logger {
   let lastClientCommand = '';
+  let firstRead = true;
   const onDebug = (obj: unknown): void => {
     const e = entry(obj);
     if (e.src === 'c' && typeof e.msg === 'string') lastClientCommand = e.msg;
@@ -27,7 +28,14 @@ export function trafficLogger(tap: ConnectionTap): Logger {
   const onTrace = (obj: unknown): void => {
     const e = entry(obj);
     if (typeof e.data !== 'string') return;
-    if (e.msg === 'read from socket') tap.server(Buffer.from(e.data, 'base64'));
+    if (e.msg === 'read from socket') {
+      const bytes = Buffer.from(e.data, 'base64');
+      if (firstRead) {
+        firstRead = false;
+        onFirstRead?.(bytes);
+      }
+      tap.server(bytes);
+    }
     else if (e.msg === 'write to socket') {
       if (e.hidden === true) tap.clientWithheld(lastClientCommand.startsWith('(*') ? '****' : lastClientCommand);
       else tap.client(Buffer.from(e.data, 'base64'));

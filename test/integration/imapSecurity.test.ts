@@ -1,0 +1,164 @@
+import { strict as assert } from 'node:assert';
+import { createServer, Server, Socket } from 'node:net';
+import { after, before, test } from 'node:test';
+import { MailError, MailErrorReason } from '../../src/core/errors';
+import { DovecotServer, startDovecot } from '../servers/dovecot';
+import { imapStore } from './support/imapFixture';
+
+// Transport security, credentials and limits against a real Dovecot (and two tiny fake servers for
+// greetings a real Dovecot cannot be made to send: silence, and PREAUTH).
+let server: DovecotServer;
+
+before(async () => {
+  server = await startDovecot();
+  const big = ['Subject: Big', 'From: a@example.com', '', 'x'.repeat(50_000), ''].join('\r\n');
+  await server.addMessages(server.users[0]!.user, 'INBOX', [{ raw: 'Subject: Small\r\nFrom: a@example.com\r\n\r\nhi\r\n', flags: 'S' }, { raw: big, flags: 'S' }]);
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+const isReason = (reason: MailErrorReason) => (e: unknown): boolean => {
+  assert.ok(MailError.is(e), `expected a MailError, got ${String(e)}`);
+  assert.equal(e.reason, reason, `${e.reason}: ${e.message}`);
+  return true;
+};
+
+for (const security of ['tls', 'starttls', 'none'] as const) {
+  test(`${security}: lists folders, and the wire shows the right transport`, async () => {
+    const handle = imapStore(server, { security });
+    try {
+      const folders = await handle.store.listFolders();
+      assert.ok(folders.some((f) => f.path === 'INBOX'));
+      const text = handle.text();
+      if (security === 'starttls') assert.match(text, /C: \S+ STARTTLS/);
+      else assert.doesNotMatch(text, /STARTTLS\r?$/m);
+      assert.match(text, security === 'none' ? /-- connected \(unencrypted\)/ : /-- connected \(TLS\)/);
+    } finally {
+      await handle.store.close();
+    }
+  });
+}
+
+test('STARTTLS required but not offered: TLS error, and no credentials ever leave', async () => {
+  const handle = imapStore(server, { security: 'starttls', port: server.ports.imapNoTls });
+  try {
+    await assert.rejects(handle.store.listFolders(), isReason('tls'));
+    const client = handle.lines.filter((l) => l.direction === 'client').map((l) => l.text);
+    assert.ok(!client.some((t) => /LOGIN|AUTHENTICATE/i.test(t)), client.join('\n'));
+    assert.ok(!handle.text().includes(server.users[0]!.password));
+  } finally {
+    await handle.store.close();
+  }
+});
+
+test('a self-signed certificate is refused unless the account allows invalid certificates', async () => {
+  const strict = imapStore(server, { security: 'tls' }, { trustCa: false });
+  await assert.rejects(strict.store.listFolders(), isReason('certificate'));
+  await strict.store.close();
+  const starttls = imapStore(server, { security: 'starttls' }, { trustCa: false });
+  await assert.rejects(starttls.store.listFolders(), isReason('certificate'));
+  assert.ok(!starttls.lines.some((l) => l.direction === 'client' && /LOGIN|AUTHENTICATE/.test(l.text)));
+  await starttls.store.close();
+  const lenient = imapStore(server, { security: 'tls', allowInvalidCertificate: true }, { trustCa: false });
+  try {
+    assert.ok((await lenient.store.listFolders()).length > 0);
+  } finally {
+    await lenient.store.close();
+  }
+});
+
+test('a wrong password is an auth error with the server\'s words, not a crash or a hang', async () => {
+  const handle = imapStore(server, {}, { password: 'wrong-password' });
+  try {
+    await assert.rejects(handle.store.listFolders(), (e: unknown) => {
+      isReason('auth')(e);
+      assert.match((e as MailError).serverText ?? '', /Authentication failed/i);
+      return true;
+    });
+    assert.ok(!handle.text().includes('wrong-password'));
+  } finally {
+    await handle.store.close();
+  }
+});
+
+for (const loginMethod of ['LOGIN', 'AUTH=PLAIN'] as const) {
+  test(`the traffic log shows the commands but never the password (${loginMethod})`, async () => {
+    const { password } = server.users[0]!;
+    const handle = imapStore(server, { security: 'none' }, { loginMethod });
+    try {
+      await handle.store.listMessages('INBOX', 0, 10);
+      const text = handle.text();
+      assert.ok(!text.includes(password), 'password in log');
+      assert.ok(!text.includes(Buffer.from(`\0${server.users[0]!.user}\0${password}`).toString('base64')), 'SASL PLAIN payload in log');
+      assert.match(text, loginMethod === 'LOGIN' ? /C: \S+ LOGIN "?alice"? \*\*\*\*/ : /C: \S+ AUTHENTICATE PLAIN/);
+      assert.match(text, /C: \S+ EXAMINE/);
+      assert.match(text, /C: \S+ FETCH 1:2 /);
+      assert.match(text, /S: \S+ OK/);
+    } finally {
+      await handle.store.close();
+    }
+  });
+}
+
+test('a literal over maxLiteralBytes is a clear limit error, and the store still works afterwards', async () => {
+  const handle = imapStore(server, {}, { limits: { maxLiteralBytes: 10_000, maxResponseBytes: 20_000 } });
+  try {
+    const page = await handle.store.listMessages('INBOX', 0, 10);
+    const big = page.messages.find((m) => m.subject === 'Big');
+    const small = page.messages.find((m) => m.subject === 'Small');
+    assert.ok(big && small);
+    await assert.rejects(handle.store.fetchRaw('INBOX', big.id), isReason('limit'));
+    const raw = await handle.store.fetchRaw('INBOX', small.id);
+    assert.match(raw.toString(), /Subject: Small/);
+  } finally {
+    await handle.store.close();
+  }
+});
+
+async function fakeServer(onConnection: (socket: Socket) => void): Promise<{ server: Server; port: number; received: string[] }> {
+  const received: string[] = [];
+  const s = createServer((socket) => {
+    socket.on('data', (d) => received.push(d.toString('latin1')));
+    socket.on('error', () => undefined);
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const address = s.address();
+  assert.ok(address && typeof address === 'object');
+  return { server: s, port: address.port, received };
+}
+
+test('a server that never greets ends in a timeout error (fake server: Dovecot always greets)', async () => {
+  const fake = await fakeServer(() => undefined);
+  const handle = imapStore(server, { security: 'none', port: fake.port }, { limits: { greetingTimeoutMs: 500, connectTimeoutMs: 2000 } });
+  try {
+    await assert.rejects(handle.store.listFolders(), isReason('timeout'));
+  } finally {
+    await handle.store.close();
+    fake.server.close();
+  }
+});
+
+test('STARTTLS with a PREAUTH greeting stops before anything is sent in clear (fake server: Dovecot will not PREAUTH over TCP)', async () => {
+  const fake = await fakeServer((socket) => socket.write('* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n'));
+  const handle = imapStore(server, { security: 'starttls', port: fake.port }, { limits: { socketTimeoutMs: 2000 } });
+  try {
+    await assert.rejects(handle.store.listFolders(), isReason('tls'));
+    const sent = fake.received.join('');
+    assert.doesNotMatch(sent, /LIST|LOGIN|AUTHENTICATE|EXAMINE/, sent);
+  } finally {
+    await handle.store.close();
+    fake.server.close();
+  }
+});
+
+test('nothing listening: a "refused" error', async () => {
+  const fake = await fakeServer(() => undefined);
+  const { port } = fake;
+  await new Promise<void>((resolve) => fake.server.close(() => resolve()));
+  const handle = imapStore(server, { security: 'none', port });
+  await assert.rejects(handle.store.listFolders(), isReason('refused'));
+  await handle.store.close();
+});
