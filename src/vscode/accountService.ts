@@ -70,6 +70,7 @@ export class AccountService implements vscode.Disposable {
   private reload(): void {
     this.current = readSettings();
     const ids = new Set(this.current.accounts.map((a) => a.id));
+    for (const open of this.stores.values()) open.tap.setOptions({ maxLiteralBytes: this.current.maxTrafficLiteralBytes });
     for (const id of [...this.stores.keys()]) {
       const account = this.get(id);
       if (!ids.has(id) || !account || JSON.stringify(account) !== this.stores.get(id)?.definition) void this.forget(id);

@@ -162,3 +162,16 @@ test('nothing listening: a "refused" error', async () => {
   await assert.rejects(handle.store.listFolders(), isReason('refused'));
   await handle.store.close();
 });
+
+test('a folder name with CR, LF or NUL is refused before anything is sent', async () => {
+  const handle = imapStore(server);
+  try {
+    for (const bad of ['INBOX\r\nA1 DELETE INBOX', 'INBOX\n', 'IN\0BOX']) {
+      await assert.rejects(handle.store.listMessages(bad, 0, 10), isReason('config'));
+      await assert.rejects(handle.store.fetchRaw(bad, '1'), isReason('config'));
+    }
+    assert.equal(handle.lines.length, 0, 'no connection was even opened');
+  } finally {
+    await handle.store.close();
+  }
+});

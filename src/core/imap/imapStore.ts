@@ -1,5 +1,5 @@
 import { ImapFlow, type FetchMessageObject, type ImapFlowOptions } from 'imapflow';
-import { AccountDefinition } from '../accounts/account';
+import { AccountDefinition, hasControlCharacters } from '../accounts/account';
 import { fromNodeError, MailError } from '../errors';
 import { Cancel, FolderInfo, MailStore, MessagePage, MessageSummary, SessionLimits } from '../mailStore';
 import { pageRange } from '../paging';
@@ -46,6 +46,7 @@ export class ImapStore implements MailStore {
   }
 
   async listMessages(folderPath: string, offset: number, pageSize: number, signal?: Cancel): Promise<MessagePage> {
+    checkFolderName(folderPath);
     return this.run(signal, async (client) => {
       const lock = await client.getMailboxLock(folderPath, { readOnly: true });
       try {
@@ -67,6 +68,7 @@ export class ImapStore implements MailStore {
 
   async fetchRaw(folderPath: string, messageId: string, signal?: Cancel): Promise<Buffer> {
     const uid = Number(messageId);
+    checkFolderName(folderPath);
     if (!Number.isInteger(uid) || uid < 1) throw new MailError('notFound', `"${messageId}" is not an IMAP UID.`);
     return this.run(signal, async (client) => {
       const lock = await client.getMailboxLock(folderPath, { readOnly: true });
@@ -231,6 +233,11 @@ export class ImapStore implements MailStore {
     tap.info(`connected${client.secureConnection ? ' (TLS)' : ' (unencrypted)'}`);
     return client;
   }
+}
+
+/** A folder name with CR, LF or NUL could inject commands: refused before anything is sent. */
+function checkFolderName(path: string): void {
+  if (hasControlCharacters(path)) throw new MailError('config', 'The folder name contains a line break or NUL character.');
 }
 
 /** A generic network/protocol failure gives way to the more specific cause seen on the connection. */
