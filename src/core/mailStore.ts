@@ -72,6 +72,30 @@ export interface MailStore {
   close(): Promise<void>;
 }
 
+/** What a single-part fetch cost, so the UI can say "fetched 2 KB of a 25 MB message". */
+export interface PartFetch {
+  /** The part's bytes as stored (still transfer-encoded), or its MIME header block for `<section>.MIME`. */
+  readonly bytes: Buffer;
+  /** Protocol bytes received for this fetch. */
+  readonly wireBytes: number;
+}
+
+/**
+ * IMAP can describe a message (BODYSTRUCTURE) and fetch one part without the rest; POP3 cannot. The
+ * tree uses this when a store offers it and otherwise parses the whole message.
+ */
+export interface PartialFetcher {
+  /** The message's BODYSTRUCTURE (imapflow's object) and its size, without downloading the body. */
+  fetchStructure(folderPath: string, messageId: string, signal?: Cancel): Promise<{ structure: unknown; size: number }>;
+  /** One part (`BODY.PEEK[section]`), or `section.MIME` / `HEADER` for header blocks. */
+  fetchPart(folderPath: string, messageId: string, section: string, signal?: Cancel): Promise<PartFetch>;
+}
+
+export function canFetchParts(store: MailStore): store is MailStore & PartialFetcher {
+  const s = store as Partial<PartialFetcher>;
+  return typeof s.fetchStructure === 'function' && typeof s.fetchPart === 'function';
+}
+
 /** Limits that bound what a server can make us hold, and how long we wait. */
 export interface SessionLimits {
   connectTimeoutMs: number;

@@ -30,6 +30,7 @@ before(async () => {
   await server.addMessages(user, '日本語', [{ raw: readFixture('jp', 'Japanese folder'), flags: 'S' }]);
   await server.addMessages(user, 'Projects/2026/Q1', [{ raw: readFixture('q1', 'Nested'), flags: '' }]);
   await server.createFolder(user, 'Lists/Dev', { parents: false });
+  await server.addMessages(user, 'Parts', [{ raw: multipartMessage(), flags: '' }]);
   await server.addMessages(user, 'Bulk', Array.from({ length: BULK }, (_, i) => ({ raw: bulkMessage(i + 1), flags: i % 3 === 0 ? '' : 'S' })));
 });
 
@@ -55,6 +56,31 @@ function readFixture(tag: string, subject: string): string {
   ].join('\r\n');
   seeded.set(tag, raw);
   return raw;
+}
+
+const ATTACHMENT = Buffer.alloc(300_000, 7);
+function multipartMessage(): string {
+  return [
+    'From: parts@example.com',
+    'To: alice@example.com',
+    'Subject: With attachment',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'The text part.',
+    '--b1',
+    'Content-Type: application/octet-stream; name="blob.bin"',
+    'Content-Disposition: attachment; filename="blob.bin"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    ...(ATTACHMENT.toString('base64').match(/.{1,76}/g) ?? []),
+    '--b1--',
+    '',
+  ].join('\r\n');
 }
 
 function bigMessage(): string {
@@ -203,5 +229,30 @@ test('cancelling an operation rejects with "cancelled" and the store reconnects 
     assert.equal(page.messages.length, 5);
   } finally {
     await store.close();
+  }
+});
+
+test('one MIME part is fetched without the attachment, and BODYSTRUCTURE without the body', async () => {
+  const handle = imapStore(server);
+  try {
+    const [message] = (await handle.store.listMessages('Parts', 0, 10)).messages;
+    assert.ok(message);
+    const { structure, size } = await handle.store.fetchStructure('Parts', message.id);
+    assert.ok(size > 400_000);
+    const root = structure as { type: string; childNodes?: { part?: string; type: string }[] };
+    assert.equal(root.type, 'multipart/mixed');
+    assert.deepEqual(root.childNodes?.map((c) => [c.part, c.type]), [['1', 'text/plain'], ['2', 'application/octet-stream']]);
+    const text = await handle.store.fetchPart('Parts', message.id, '1');
+    assert.equal(text.bytes.toString('utf8'), 'The text part.');
+    assert.ok(text.wireBytes < 2048, `wire bytes ${text.wireBytes}`);
+    const mime = await handle.store.fetchPart('Parts', message.id, '2.MIME');
+    assert.match(mime.bytes.toString(), /filename="blob.bin"/);
+    const attachment = await handle.store.fetchPart('Parts', message.id, '2');
+    assert.deepEqual(Buffer.from(attachment.bytes.toString('latin1'), 'base64'), ATTACHMENT);
+    assert.ok(handle.lines.some((l) => l.direction === 'client' && /BODY\.PEEK\[1\]/.test(l.text)));
+    await assert.rejects(handle.store.fetchPart('Parts', message.id, '1 BODY[]'), (e: unknown) => (e as { reason?: string }).reason === 'config');
+    assert.deepEqual([...(await server.flagsOf(server.users[0]!.user, 'Parts')).values()], [[]], 'still unseen');
+  } finally {
+    await handle.store.close();
   }
 });

@@ -1,7 +1,7 @@
 import { ImapFlow, type FetchMessageObject, type ImapFlowOptions } from 'imapflow';
 import { AccountDefinition, hasControlCharacters } from '../accounts/account';
 import { fromNodeError, MailError } from '../errors';
-import { Cancel, FolderInfo, MailStore, MessagePage, MessageSummary, SessionLimits } from '../mailStore';
+import { Cancel, FolderInfo, MailStore, MessagePage, MessageSummary, PartFetch, PartialFetcher, SessionLimits } from '../mailStore';
 import { pageRange } from '../paging';
 import { ConnectionTap, TrafficTap } from '../traffic/trafficTap';
 import { sortFolders, toFolderInfo } from './folderMapping';
@@ -21,7 +21,7 @@ export interface ImapStoreOptions {
  * An IMAP account over one reused imapflow connection. Read-only by construction: folders are
  * opened with EXAMINE, bodies fetched with BODY.PEEK, and no method stores flags or expunges.
  */
-export class ImapStore implements MailStore {
+export class ImapStore implements MailStore, PartialFetcher {
   private client: ImapFlow | undefined;
   private connecting: Promise<ImapFlow> | undefined;
   private tap: ConnectionTap | undefined;
@@ -67,15 +67,44 @@ export class ImapStore implements MailStore {
   }
 
   async fetchRaw(folderPath: string, messageId: string, signal?: Cancel): Promise<Buffer> {
-    const uid = Number(messageId);
-    checkFolderName(folderPath);
-    if (!Number.isInteger(uid) || uid < 1) throw new MailError('notFound', `"${messageId}" is not an IMAP UID.`);
+    const uid = checkMessage(folderPath, messageId);
     return this.run(signal, async (client) => {
       const lock = await client.getMailboxLock(folderPath, { readOnly: true });
       try {
         const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
         if (!msg || !msg.source) throw new MailError('notFound', `Message UID ${uid} is no longer in ${folderPath}.`);
         return msg.source;
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  async fetchStructure(folderPath: string, messageId: string, signal?: Cancel): Promise<{ structure: unknown; size: number }> {
+    const uid = checkMessage(folderPath, messageId);
+    return this.run(signal, async (client) => {
+      const lock = await client.getMailboxLock(folderPath, { readOnly: true });
+      try {
+        const msg = await client.fetchOne(String(uid), { uid: true, bodyStructure: true, size: true }, { uid: true });
+        if (!msg || !msg.bodyStructure) throw new MailError('notFound', `Message UID ${uid} is no longer in ${folderPath}.`);
+        return { structure: msg.bodyStructure, size: msg.size ?? 0 };
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  async fetchPart(folderPath: string, messageId: string, section: string, signal?: Cancel): Promise<PartFetch> {
+    const uid = checkMessage(folderPath, messageId);
+    if (!/^(\d+(\.\d+)*)?(\.?(MIME|HEADER|TEXT))?$/i.test(section) || section === '') throw new MailError('config', `"${section}" is not a MIME section.`);
+    return this.run(signal, async (client) => {
+      const lock = await client.getMailboxLock(folderPath, { readOnly: true });
+      try {
+        const before = this.tap?.counts.received ?? 0;
+        const msg = await client.fetchOne(String(uid), { uid: true, bodyParts: [section] }, { uid: true });
+        const bytes = msg ? msg.bodyParts?.get(section.toLowerCase()) ?? msg.bodyParts?.get(section) : undefined;
+        if (!bytes) throw new MailError('notFound', `Part ${section} of message UID ${uid} was not returned by the server.`);
+        return { bytes, wireBytes: (this.tap?.counts.received ?? 0) - before };
       } finally {
         lock.release();
       }
@@ -233,6 +262,13 @@ export class ImapStore implements MailStore {
     tap.info(`connected${client.secureConnection ? ' (TLS)' : ' (unencrypted)'}`);
     return client;
   }
+}
+
+function checkMessage(folderPath: string, messageId: string): number {
+  checkFolderName(folderPath);
+  const uid = Number(messageId);
+  if (!Number.isInteger(uid) || uid < 1) throw new MailError('notFound', `"${messageId}" is not an IMAP UID.`);
+  return uid;
 }
 
 /** A folder name with CR, LF or NUL could inject commands: refused before anything is sent. */
