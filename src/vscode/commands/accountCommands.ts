@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { AccountDefinition } from '../../core/accounts/account';
 import { AccountService } from '../accountService';
-import { MessageFileSystem } from '../documents/messageFileSystem';
+import { RawMessages } from '../documents/rawMessages';
 import { PasswordStore } from '../secrets';
 import { deleteAccount, saveAccount } from '../settings';
 import { TrafficChannels } from '../trafficChannels';
@@ -14,7 +14,7 @@ export interface AccountCommandDeps {
   passwords: PasswordStore;
   tree: AccountsTreeProvider;
   channels: TrafficChannels;
-  messages: MessageFileSystem;
+  raw: RawMessages;
 }
 
 /** The account a command was invoked on: from a tree node, or asked for when run from the palette. */
@@ -35,7 +35,7 @@ export async function resolveAccount(accounts: AccountService, node: TreeNode | 
 }
 
 export function registerAccountCommands(deps: AccountCommandDeps): vscode.Disposable[] {
-  const { accounts, passwords, tree, channels, messages } = deps;
+  const { accounts, passwords, tree, channels, raw } = deps;
   return [
     vscode.commands.registerCommand('mailInspector.addAccount', async () => {
       const result = await runAccountWizard(undefined, new Set(accounts.accounts().map((a) => a.id)));
@@ -51,7 +51,7 @@ export function registerAccountCommands(deps: AccountCommandDeps): vscode.Dispos
       if (!result) return;
       if (result.password !== undefined) await passwords.set(account.id, result.password);
       await accounts.forget(account.id);
-      messages.forgetAccount(account.id);
+      raw.forgetAccount(account.id);
       await saveAccount(result.account, account.id);
       tree.refresh();
     }),
@@ -65,7 +65,7 @@ export function registerAccountCommands(deps: AccountCommandDeps): vscode.Dispos
       );
       if (ok !== 'Remove') return;
       await accounts.forget(account.id);
-      messages.forgetAccount(account.id);
+      raw.forgetAccount(account.id);
       await passwords.delete(account.id);
       await deleteAccount(account.id);
       channels.remove(account.id);

@@ -2,7 +2,11 @@ import * as vscode from 'vscode';
 import { AccountDefinition } from '../../core/accounts/account';
 import { fromNodeError, MailError } from '../../core/errors';
 import { FolderInfo, MessageSummary } from '../../core/mailStore';
+import { MessageInspector } from '../../core/inspect/messageInspector';
+import { formatCount, PartTree } from '../../core/mime/partTree';
 import { AccountService } from '../accountService';
+import { MessageRef } from '../documents/uris';
+import { MessageInspectors } from '../inspection/inspectors';
 import { AccountNode, ErrorNode, FolderNode, LoadMoreNode, NoticeNode, TreeBackend } from './nodes';
 import { TreeNode } from './treeNode';
 
@@ -29,7 +33,9 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly nodes = new Map<string, TreeNode>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly accounts: AccountService) {
+  private readonly treeNotes = new Map<string, string>();
+
+  constructor(private readonly accounts: AccountService, private readonly inspectors: MessageInspectors) {
     this.subscription = accounts.onDidChange(() => {
       const ids = new Set(accounts.accounts().map((a) => a.id));
       for (const key of [...this.folderCache.keys()]) if (!ids.has(key)) this.forgetAccount(key);
@@ -100,6 +106,23 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return { messages: page.messages, hasMore: page.nextOffset !== undefined, warning: page.warning };
   }
 
+  inspector(ref: MessageRef): MessageInspector {
+    return this.inspectors.get(ref);
+  }
+
+  partTreeLoaded(node: TreeNode, tree: PartTree): void {
+    const note = tree.truncated ? `showing ${formatCount(tree.truncated.shown)} of ${tree.truncated.total === undefined ? 'more' : formatCount(tree.truncated.total)} parts` : tree.notices.length > 0 ? `${tree.notices.length} MIME problem${tree.notices.length > 1 ? 's' : ''}` : undefined;
+    if (note === this.treeNotes.get(node.id)) return;
+    if (note) this.treeNotes.set(node.id, note);
+    else this.treeNotes.delete(node.id);
+    // Re-render the message's label (not its children) once the notice is known.
+    setTimeout(() => this.changed.fire(node), 0);
+  }
+
+  partTreeNote(nodeId: string): string | undefined {
+    return this.treeNotes.get(nodeId);
+  }
+
   /** Appends the next page of the folder under the "Load more…" node. */
   async loadMore(node: LoadMoreNode): Promise<void> {
     const folderNode = node.parent;
@@ -120,12 +143,14 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     if (!node) {
       this.folderCache.clear();
       this.pages.clear();
+      this.inspectors.forget('server\0');
       this.changed.fire(undefined);
       return;
     }
     const account = accountOf(node);
     if (node instanceof FolderNode) {
       this.pages.delete(pageKey(node.account.id, node.folder.path));
+      this.inspectors.forget(`server\0${node.account.id}\0${node.folder.path}\0`);
       this.changed.fire(node);
     } else if (account) {
       this.forgetAccount(account.id);
@@ -135,6 +160,7 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   private forgetAccount(accountId: string): void {
     this.folderCache.delete(accountId);
+    this.inspectors.forget(`server\0${accountId}\0`);
     for (const key of [...this.pages.keys()]) if (key.startsWith(`${accountId}\0`)) this.pages.delete(key);
   }
 

@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import { AccountDefinition } from '../../core/accounts/account';
 import { MailError } from '../../core/errors';
 import { FolderInfo, MessageSummary } from '../../core/mailStore';
-import { toMessageUri } from '../documents/uris';
+import { MessageInspector } from '../../core/inspect/messageInspector';
+import { PartTree } from '../../core/mime/partTree';
+import { MessageRef, toMessageUri } from '../documents/uris';
+import { partNodes } from './partNodes';
 import { flagState, formatAddress, formatDate, formatSize } from './messageLabels';
 import { TreeNode } from './treeNode';
 
@@ -10,6 +13,11 @@ import { TreeNode } from './treeNode';
 export interface TreeBackend {
   folders(account: AccountDefinition): Promise<FolderInfo[]>;
   messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: MessageSummary[]; hasMore: boolean; warning?: string }>;
+  inspector(ref: MessageRef): MessageInspector;
+  /** Called when a message's part tree is known, so its node can say what is missing. */
+  partTreeLoaded(node: TreeNode, tree: PartTree): void;
+  /** A short note about a message's part tree ("1,000 of 10,000 parts"), if it was cut. */
+  partTreeNote(nodeId: string): string | undefined;
 }
 
 const SPECIAL_ICONS: Record<string, string> = {
@@ -119,7 +127,7 @@ export class FolderNode extends TreeNode {
     const page = await this.backend.messages(this.account, this.folder);
     const nodes: TreeNode[] = [...subfolders];
     if (page.warning) nodes.push(new NoticeNode(this, `${this.id}:warning`, page.warning, 'warning'));
-    nodes.push(...page.messages.map((m) => new MessageNode(this, this.account, this.folder, m)));
+    nodes.push(...page.messages.map((m) => new MessageNode(this, this.account, this.folder, m, this.backend)));
     if (page.hasMore) nodes.push(new LoadMoreNode(this));
     if (page.messages.length === 0 && subfolders.length === 0) nodes.push(new NoticeNode(this, `${this.id}:empty`, 'No messages', 'info'));
     return nodes;
@@ -127,8 +135,25 @@ export class FolderNode extends TreeNode {
 }
 
 export class MessageNode extends TreeNode {
-  constructor(readonly parent: FolderNode, readonly account: AccountDefinition, readonly folder: FolderInfo, readonly message: MessageSummary) {
+  constructor(
+    readonly parent: FolderNode,
+    readonly account: AccountDefinition,
+    readonly folder: FolderInfo,
+    readonly message: MessageSummary,
+    private readonly backend: TreeBackend,
+  ) {
     super();
+  }
+
+  get ref(): MessageRef {
+    return { kind: 'server', accountId: this.account.id, folderPath: this.folder.path, messageId: this.message.id };
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    const inspector = this.backend.inspector(this.ref);
+    const tree = await inspector.tree();
+    this.backend.partTreeLoaded(this, tree);
+    return partNodes(this, { ref: this.ref, title: this.message.subject || 'message', inspector, idPrefix: this.id }, tree);
   }
 
   get id(): string {
@@ -143,9 +168,10 @@ export class MessageNode extends TreeNode {
     const m = this.message;
     const state = flagState(m, this.account.protocol === 'imap');
     const subject = m.subject || '(no subject)';
-    const item = new vscode.TreeItem(state.unread ? { label: subject, highlights: [[0, subject.length]] } : subject, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(state.unread ? { label: subject, highlights: [[0, subject.length]] } : subject, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = `${formatAddress(m.from)} · ${formatDate(m.date)}`;
+    const note = this.backend.partTreeNote(this.id);
+    item.description = `${formatAddress(m.from)} · ${formatDate(m.date)}${note ? ` · ⚠ ${note}` : ''}`;
     item.iconPath = state.flagged
       ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
       : state.answered

@@ -1,0 +1,110 @@
+import type { MessageStructureObject } from 'imapflow';
+import { MailError } from '../errors';
+import { Cancel, PartFetch } from '../mailStore';
+import { decodePartContent, DecodedContent } from '../mime/decodePart';
+import { partTreeFromBodyStructure } from '../mime/fromBodyStructure';
+import { partTreeFromRaw } from '../mime/fromRawMessage';
+import { headerBlockOf, HeaderModel, parseHeaderBlock } from '../mime/headers';
+import { imapSectionsFor, partBytes, partBytesBySection, PartBytesMode } from '../mime/partBytes';
+import { findPart, MimePart, PartTree, walkParts } from '../mime/partTree';
+
+/**
+ * Where a message's bytes come from. Every source can give the whole message; IMAP can also describe it
+ * (BODYSTRUCTURE) and give one part, so opening a text part never downloads the attachments.
+ */
+export interface MessageSource {
+  /** Whole raw message (cached by the caller as it sees fit). */
+  raw(signal?: Cancel): Promise<Buffer>;
+  structure?(signal?: Cancel): Promise<{ structure: unknown; size: number }>;
+  part?(section: string, signal?: Cancel): Promise<PartFetch>;
+}
+
+/** A part's content and what it cost to get it. */
+export interface PartContent {
+  readonly part: MimePart;
+  /** Decoded text or binary (decoded view), or the stored bytes (raw view). */
+  readonly decoded?: DecodedContent;
+  readonly raw?: Buffer;
+  /** Protocol bytes received to get it; undefined when it came from the whole message. */
+  readonly wireBytes: number | undefined;
+  /** Size of the whole message, to compare the cost against. */
+  readonly messageSize: number;
+}
+
+/** The part tree, part contents and headers of one message, from whatever source it has. */
+export class MessageInspector {
+  private treePromise: Promise<PartTree> | undefined;
+
+  constructor(private readonly source: MessageSource) {}
+
+  get partial(): boolean {
+    return typeof this.source.structure === 'function' && typeof this.source.part === 'function';
+  }
+
+  /** The MIME tree: from BODYSTRUCTURE when the source can describe the message, else parsed from its bytes. */
+  tree(signal?: Cancel): Promise<PartTree> {
+    if (!this.treePromise) {
+      this.treePromise = this.buildTree(signal);
+      this.treePromise.catch(() => (this.treePromise = undefined));
+    }
+    return this.treePromise;
+  }
+
+  private async buildTree(signal?: Cancel): Promise<PartTree> {
+    if (this.source.structure) {
+      const { structure, size } = await this.source.structure(signal);
+      return partTreeFromBodyStructure(structure as MessageStructureObject, size);
+    }
+    return partTreeFromRaw(await this.source.raw(signal), { signal });
+  }
+
+  async part(section: string, signal?: Cancel): Promise<MimePart> {
+    const part = findPart(await this.tree(signal), section);
+    if (!part) throw new MailError('notFound', `The message has no part ${section}.`);
+    return part;
+  }
+
+  /** The whole raw message. */
+  raw(signal?: Cancel): Promise<Buffer> {
+    return this.source.raw(signal);
+  }
+
+  /** A part decoded (transfer encoding and charset undone) or as stored ('raw': its MIME headers and encoded body). */
+  async content(section: string, view: 'decoded' | 'raw', signal?: Cancel): Promise<PartContent> {
+    const tree = await this.tree(signal);
+    const part = findPart(tree, section);
+    if (!part) throw new MailError('notFound', `The message has no part ${section}.`);
+    const mode: PartBytesMode = view === 'raw' ? 'headersAndBody' : 'body';
+    let bytes: Buffer;
+    let wireBytes: number | undefined;
+    if (this.source.part) {
+      const fetched: Buffer[] = [];
+      wireBytes = 0;
+      for (const s of imapSectionsFor(tree, part, mode)) {
+        const got = await this.source.part(s, signal);
+        fetched.push(got.bytes);
+        wireBytes += got.wireBytes;
+      }
+      bytes = Buffer.concat(fetched);
+    } else {
+      const raw = await this.source.raw(signal);
+      bytes = part.bytes ? partBytes(raw, part, mode) : await partBytesBySection(raw, section, mode, signal);
+    }
+    if (view === 'raw') return { part, raw: bytes, wireBytes, messageSize: tree.messageSize };
+    return { part, decoded: decodePartContent(part, bytes), wireBytes, messageSize: tree.messageSize };
+  }
+
+  /** The message's header block, parsed (IMAP fetches only the header). */
+  async headers(signal?: Cancel): Promise<HeaderModel> {
+    if (this.source.part) return parseHeaderBlock((await this.source.part('HEADER', signal)).bytes);
+    return parseHeaderBlock(headerBlockOf(await this.source.raw(signal)));
+  }
+
+  /** Parts a person would call attachments: a file name, or a non-text, non-multipart leaf with disposition attachment. */
+  async attachments(signal?: Cancel): Promise<MimePart[]> {
+    const tree = await this.tree(signal);
+    return [...walkParts(tree.root)].filter(
+      (p) => p.children.length === 0 && !p.message && !p.contentType.startsWith('multipart/') && (p.fileName !== undefined || p.disposition === 'attachment'),
+    );
+  }
+}

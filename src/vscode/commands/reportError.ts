@@ -1,0 +1,13 @@
+import * as vscode from 'vscode';
+import { MailError } from '../../core/errors';
+
+/** Turns a failure into one error message (with a way to the traffic) and one log line. Cancellation is silent. */
+export function reportError(log: vscode.LogOutputChannel, what: string, error: unknown, trafficTarget?: unknown): void {
+  if (MailError.is(error, 'cancelled')) return;
+  const text = MailError.is(error)
+    ? `${what}: ${error.explanation}${error.serverText ? ` Server said: ${error.serverText}` : error.message !== error.explanation ? ` (${error.message})` : ''}`
+    : `${what}: ${error instanceof Error ? error.message : String(error)}`;
+  log.error(text);
+  const actions = trafficTarget === undefined ? [] : ['Show Traffic'];
+  void vscode.window.showErrorMessage(text, ...actions).then((c) => c && vscode.commands.executeCommand('mailInspector.showTraffic', trafficTarget));
+}

@@ -1,0 +1,122 @@
+import * as vscode from 'vscode';
+import { MessageInspector } from '../../core/inspect/messageInspector';
+import { isMultipart, MimePart, PartTree } from '../../core/mime/partTree';
+import { presentPart } from '../../core/mime/partPresentation';
+import { MessageRef, toDocumentUri } from '../documents/uris';
+import { formatSize } from './messageLabels';
+import { TreeNode } from './treeNode';
+
+/** What part nodes need: the message they belong to and its inspector. */
+export interface PartContext {
+  readonly ref: MessageRef;
+  /** Title of the message (subject or file name), for tab titles. */
+  readonly title: string;
+  readonly inspector: MessageInspector;
+  /** Id prefix of the message node. */
+  readonly idPrefix: string;
+}
+
+function partIcon(part: MimePart): vscode.ThemeIcon {
+  const t = part.contentType;
+  if (part.message || t === 'message/rfc822') return new vscode.ThemeIcon('mail');
+  if (isMultipart(part)) return new vscode.ThemeIcon('list-tree');
+  if (t === 'text/html') return new vscode.ThemeIcon('file-code');
+  if (t === 'text/calendar') return new vscode.ThemeIcon('calendar');
+  if (t.startsWith('text/')) return new vscode.ThemeIcon('file-text');
+  if (t.startsWith('image/')) return new vscode.ThemeIcon('file-media');
+  if (/zip|compressed|tar/.test(t)) return new vscode.ThemeIcon('file-zip');
+  if (t === 'application/json') return new vscode.ThemeIcon('json');
+  return new vscode.ThemeIcon('file-binary');
+}
+
+/** Children of a message node: its parts (the root's children for a multipart root) and any notices. */
+export function partNodes(parent: TreeNode, context: PartContext, tree: PartTree): TreeNode[] {
+  const nodes: TreeNode[] = [];
+  for (const notice of tree.notices) nodes.push(new PartNoticeNode(parent, `${context.idPrefix}:notice:${notice.kind}:${notice.section ?? ''}`, notice.message));
+  const top = isMultipart(tree.root) ? tree.root.children : [tree.root];
+  for (const part of top) nodes.push(new PartNode(parent, context, part));
+  return nodes;
+}
+
+/** One MIME part: section, type, charset, encoding, size, file name and disposition. */
+export class PartNode extends TreeNode {
+  constructor(readonly parent: TreeNode, readonly context: PartContext, readonly part: MimePart) {
+    super();
+  }
+
+  get id(): string {
+    return `${this.context.idPrefix}:part:${this.part.section}`;
+  }
+
+  get isLeaf(): boolean {
+    return !isMultipart(this.part) && !this.part.message;
+  }
+
+  /** The decoded (or raw) document of this part. */
+  uri(view: 'part' | 'rawPart' = 'part'): vscode.Uri {
+    return toDocumentUri({ message: this.context.ref, view, section: this.part.section }, this.context.title, presentPart(this.part).fileName);
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const p = this.part;
+    const children = p.message ? [p.message.root] : p.children;
+    const item = new vscode.TreeItem(`${p.section} ${p.contentType}`, children.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const bits: string[] = [];
+    if (p.fileName) bits.push(`"${p.fileName}"`);
+    if (p.charset) bits.push(p.charset);
+    if (p.encoding) bits.push(p.encoding);
+    if (p.size !== undefined) bits.push(formatSize(p.size));
+    if (p.disposition) bits.push(p.disposition);
+    if (p.message?.subject) bits.push(`"${p.message.subject}"`);
+    item.description = bits.join(' · ');
+    item.iconPath = partIcon(p);
+    const t = new vscode.MarkdownString();
+    t.appendMarkdown(`**Part ${p.section}** \`${p.contentType}\`\n\n`);
+    const row = (k: string, v: string | undefined): void => {
+      if (v) t.appendMarkdown(`${k}: ${v.replace(/[\\`*_[\]<>]/g, '\\$&')}\n\n`);
+    };
+    row('File name', p.fileName);
+    row('Charset', p.charset);
+    row('Transfer encoding', p.encoding);
+    row('Size', p.size !== undefined ? `${formatSize(p.size)} (${p.size} bytes as stored)` : undefined);
+    row('Disposition', p.disposition);
+    row('Content-ID', p.contentId);
+    if (p.message) row('Encapsulated message', p.message.subject ?? '(no subject)');
+    if (this.isLeaf) t.appendMarkdown(this.context.inspector.partial ? '_Opening it fetches this part only (BODY.PEEK)._' : '_Cut from the downloaded message (this protocol cannot fetch one part)._');
+    item.tooltip = t;
+    const kinds = ['part'];
+    if (this.isLeaf) kinds.push('part-leaf');
+    if (p.contentType === 'text/html') kinds.push('part-html');
+    if (p.contentType.startsWith('image/')) kinds.push('part-image');
+    if (p.message) kinds.push('part-message');
+    item.contextValue = kinds.join(' ');
+    if (this.isLeaf) item.command = { command: 'mailInspector.openPart', title: 'Open Part', arguments: [this] };
+    return item;
+  }
+
+  override getChildren(): TreeNode[] {
+    const p = this.part;
+    if (p.message) {
+      const root = p.message.root;
+      return isMultipart(root) ? root.children.map((c) => new PartNode(this, this.context, c)) : [new PartNode(this, this.context, root)];
+    }
+    return p.children.map((c) => new PartNode(this, this.context, c));
+  }
+}
+
+/** Something missing or odd about the part tree, said plainly (never a silently shortened tree). */
+export class PartNoticeNode extends TreeNode {
+  constructor(readonly parent: TreeNode, readonly id: string, private readonly text: string) {
+    super();
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.tooltip = `${this.text}\n\nThe raw message is still available: Open Message Source shows every byte.`;
+    item.contextValue = 'notice';
+    return item;
+  }
+}

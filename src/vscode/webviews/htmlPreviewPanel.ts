@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { MessageInspector } from '../../core/inspect/messageInspector';
+import { buildHtmlPreview, HtmlPreview } from '../../core/mime/htmlPreview';
+import { MimePart, walkParts } from '../../core/mime/partTree';
+
+/** Inline (cid:) images larger than this are left out of the preview page. */
+const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
+
+interface PreviewMessage {
+  type?: unknown;
+  url?: unknown;
+}
+
+/**
+ * A webview showing one HTML part: sanitised, no scripts but our click forwarder, nothing remote until
+ * the user clicks "Load remote content" (per message), links opened only after confirmation.
+ */
+export class HtmlPreviewPanel implements vscode.Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private allowRemote = false;
+  /** What the last render did (tests and the status read it). */
+  last: HtmlPreview | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly inspector: MessageInspector,
+    private readonly part: MimePart,
+    title: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.panel = vscode.window.createWebviewPanel('mailInspector.htmlPreview', `Preview: ${title}`, vscode.ViewColumn.Active, {
+      enableScripts: true, // only our nonce'd script runs: the CSP allows nothing else
+      enableForms: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    this.subscriptions.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.webview.onDidReceiveMessage((m: PreviewMessage) => void this.onMessage(m)),
+    );
+  }
+
+  get onDidDispose(): vscode.Event<void> {
+    return this.panel.onDidDispose;
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  async render(signal?: AbortSignal): Promise<HtmlPreview> {
+    const content = await this.inspector.content(this.part.section, 'decoded', signal);
+    const html = content.decoded?.text ?? '';
+    const cids = await this.inlineImages(html, signal);
+    const webview = this.panel.webview;
+    const nonce = randomBytes(18).toString('base64url');
+    const preview = buildHtmlPreview(html, {
+      cspSource: webview.cspSource,
+      allowRemote: this.allowRemote,
+      nonce,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'preview.js')).toString(),
+      resolveCid: (id) => cids.get(id),
+      title: this.panel.title,
+    });
+    webview.html = preview.html;
+    this.last = preview;
+    this.log.info(`Preview of part ${this.part.section}: ${preview.blockedRemote} remote resources blocked, ${preview.removed} unsafe elements/attributes removed, ${preview.missingInline} inline images missing.`);
+    return preview;
+  }
+
+  /** data: URIs for the parts the HTML references by Content-ID (fetched one by one over IMAP). */
+  private async inlineImages(html: string, signal?: AbortSignal): Promise<Map<string, string>> {
+    const wanted = new Set([...html.matchAll(/cid:([^"'\s)>]+)/gi)].map((m) => decodeURIComponent(m[1] ?? '').toLowerCase()));
+    const result = new Map<string, string>();
+    if (wanted.size === 0) return result;
+    const tree = await this.inspector.tree(signal);
+    for (const p of walkParts(tree.root)) {
+      const id = p.contentId?.toLowerCase();
+      if (!id || !wanted.has(id) || (p.size ?? 0) > MAX_INLINE_IMAGE_BYTES * 1.4) continue;
+      const content = await this.inspector.content(p.section, 'decoded', signal);
+      const bytes = content.decoded?.binary;
+      if (bytes && bytes.length <= MAX_INLINE_IMAGE_BYTES && /^image\//.test(p.contentType)) result.set(p.contentId ?? id, `data:${p.contentType};base64,${bytes.toString('base64')}`);
+    }
+    return result;
+  }
+
+  private async onMessage(message: PreviewMessage): Promise<void> {
+    if (message.type === 'allowRemote') {
+      this.allowRemote = true;
+      await this.render().catch((e: unknown) => this.log.error(`Preview failed: ${String(e)}`));
+    } else if (message.type === 'openLink' && typeof message.url === 'string') {
+      await openLinkAfterConfirmation(message.url);
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** Links from mail open in the browser only after the user confirms the exact address. */
+export async function openLinkAfterConfirmation(url: string): Promise<void> {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(url, true);
+  } catch {
+    return;
+  }
+  if (!['http', 'https', 'mailto'].includes(uri.scheme)) return;
+  const choice = await vscode.window.showWarningMessage('Open this link from the message?', { modal: true, detail: url }, 'Open Link');
+  if (choice === 'Open Link') await vscode.env.openExternal(uri);
+}
