@@ -102,7 +102,8 @@ export class ImapStore implements MailStore, PartialFetcher {
       try {
         const before = this.tap?.counts.received ?? 0;
         const msg = await client.fetchOne(String(uid), { uid: true, bodyParts: [section] }, { uid: true });
-        const bytes = msg ? msg.bodyParts?.get(section.toLowerCase()) ?? msg.bodyParts?.get(section) : undefined;
+        // imapflow files BODY[HEADER] under `headers`, every other section under `bodyParts`.
+        const bytes = !msg ? undefined : section.toUpperCase() === 'HEADER' ? msg.headers : (msg.bodyParts?.get(section.toLowerCase()) ?? msg.bodyParts?.get(section));
         if (!bytes) throw new MailError('notFound', `Part ${section} of message UID ${uid} was not returned by the server.`);
         return { bytes, wireBytes: (this.tap?.counts.received ?? 0) - before };
       } finally {

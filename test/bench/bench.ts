@@ -1,0 +1,146 @@
+import { performance } from 'node:perf_hooks';
+import { AccountDefinition } from '../../src/core/accounts/account';
+import { ImapStore } from '../../src/core/imap/imapStore';
+import { DEFAULT_LIMITS } from '../../src/core/mailStore';
+import { TrafficTap } from '../../src/core/traffic/trafficTap';
+import { DovecotServer, startDovecot } from '../servers/dovecot';
+import { generateMessage } from '../servers/sampleMail';
+
+// The benchmark: how browsing cost grows with folder size. For a folder of 1,000 and one of 100,000
+// messages it measures, through the product's ImapStore over TLS, the time and the bytes exchanged
+// (as counted by the TrafficTap: protocol bytes, before TLS) to list the folders, show the first
+// page and open one message, and the heap used. Run it with `node test/run.mjs bench`.
+
+const SIZES = [1_000, 100_000];
+const PAGE = 50;
+const REPEAT = 5;
+
+interface Sample {
+  ms: number;
+  bytes: number;
+}
+
+interface Result {
+  size: number;
+  seedMs: number;
+  steps: Map<string, Sample>;
+  heapBeforeMb: number;
+  heapAfterMb: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function heapMb(): number {
+  gc?.();
+  return process.memoryUsage().heapUsed / (1024 * 1024);
+}
+
+async function measure<T>(tap: TrafficTap, work: () => Promise<T>): Promise<{ sample: Sample; value: T }> {
+  const bytesBefore = tap.totals.sent + tap.totals.received;
+  const start = performance.now();
+  const value = await work();
+  const ms = performance.now() - start;
+  return { sample: { ms, bytes: tap.totals.sent + tap.totals.received - bytesBefore }, value };
+}
+
+/** Median time of `times` runs of a warm operation (loopback timings are noisy); bytes of one run. */
+async function measureWarm<T>(tap: TrafficTap, times: number, work: () => Promise<T>): Promise<Sample> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < times; i++) samples.push((await measure(tap, work)).sample);
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return { ms: sorted[Math.floor(sorted.length / 2)], bytes: samples[0].bytes };
+}
+
+async function seed(server: DovecotServer, user: string, size: number): Promise<number> {
+  const start = performance.now();
+  const messages = Array.from({ length: size }, (_, i) => ({ raw: generateMessage(i + 1), flags: i % 10 === 0 ? '' : 'S' }));
+  await server.addMessages(user, 'INBOX', messages);
+  return performance.now() - start;
+}
+
+async function run(server: DovecotServer, size: number, seedMs: number): Promise<Result> {
+  const { user, password } = server.users.find((u) => u.user === `bench${size}`)!;
+  const account: AccountDefinition = {
+    id: `bench-${size}`,
+    label: `bench ${size}`,
+    protocol: 'imap',
+    host: server.host,
+    port: server.ports.imaps,
+    security: 'tls',
+    user,
+    allowInvalidCertificate: false,
+    useApop: false,
+  };
+  const tap = new TrafficTap(() => undefined, { maxLiteralBytes: 4096 });
+  const store = new ImapStore(account, password, tap, { limits: DEFAULT_LIMITS, ca: server.ca });
+  const steps = new Map<string, Sample>();
+  const heapBeforeMb = heapMb();
+  try {
+    const cold = await measure(tap, () => store.listFolders());
+    steps.set('connect + list folders', cold.sample);
+    const inbox = cold.value.find((f) => f.path === 'INBOX');
+    if (inbox?.total !== size) throw new Error(`INBOX of bench${size} lists ${inbox?.total} messages, expected ${size}`);
+    steps.set(`list folders (warm, median of ${REPEAT})`, await measureWarm(tap, REPEAT, () => store.listFolders()));
+    const page = await measure(tap, () => store.listMessages('INBOX', 0, PAGE));
+    if (page.value.messages.length !== PAGE) throw new Error(`first page has ${page.value.messages.length} messages`);
+    steps.set(`first page of ${PAGE} (opens the folder)`, page.sample);
+    steps.set(`first page (warm, median of ${REPEAT})`, await measureWarm(tap, REPEAT, () => store.listMessages('INBOX', 0, PAGE)));
+    steps.set(`next page (warm, median of ${REPEAT})`, await measureWarm(tap, REPEAT, () => store.listMessages('INBOX', PAGE, PAGE)));
+    const newest = page.value.messages[0];
+    const open = await measure(tap, () => store.fetchRaw('INBOX', newest.id));
+    if (open.value.length !== newest.size) throw new Error(`fetched ${open.value.length} bytes, the listing said ${newest.size}`);
+    steps.set('open one message', open.sample);
+    const others = page.value.messages.slice(1, 1 + REPEAT);
+    let k = 0;
+    steps.set(`open another (median of ${REPEAT})`, await measureWarm(tap, REPEAT, () => store.fetchRaw('INBOX', others[k++].id)));
+  } finally {
+    await store.close();
+  }
+  return { size, seedMs, steps, heapBeforeMb, heapAfterMb: heapMb() };
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ratio = (a: number, b: number): string => (a === 0 ? '—' : `${(b / a).toFixed(2)}×`);
+
+function table(results: Result[]): string {
+  const [small, large] = results;
+  const header = ['operation', `${int(small.size)} msgs: ms`, 'bytes', `${int(large.size)} msgs: ms`, 'bytes', 'ratio ms', 'ratio bytes'];
+  const rows: string[][] = [];
+  for (const [name, a] of small.steps) {
+    const b = large.steps.get(name)!;
+    rows.push([name, a.ms.toFixed(1), int(a.bytes), b.ms.toFixed(1), int(b.bytes), ratio(a.ms, b.ms), ratio(a.bytes, b.bytes)]);
+  }
+  rows.push(['heap used after (MB)', small.heapAfterMb.toFixed(1), '', large.heapAfterMb.toFixed(1), '', ratio(small.heapAfterMb, large.heapAfterMb), '']);
+  rows.push(['heap growth (MB)', (small.heapAfterMb - small.heapBeforeMb).toFixed(1), '', (large.heapAfterMb - large.heapBeforeMb).toFixed(1), '', '', '']);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' │ ');
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const users = SIZES.map((size) => ({ user: `bench${size}`, password: `bench-${size}-pw` }));
+  const started = performance.now();
+  const server = await startDovecot({ users });
+  const startMs = performance.now() - started;
+  try {
+    const seedMs = new Map<number, number>();
+    for (const size of SIZES) seedMs.set(size, await seed(server, `bench${size}`, size));
+    // One discarded round first: otherwise the first size measured also pays for V8 compiling imapflow's parser.
+    await run(server, SIZES[0], 0);
+    const results: Result[] = [];
+    for (const size of SIZES) results.push(await run(server, size, seedMs.get(size)!));
+    console.log(`Mail Inspector benchmark: ImapStore over TLS to Dovecot on 127.0.0.1, INBOX of each size, page of ${PAGE}`);
+    console.log(`Dovecot started in ${int(startMs)} ms; seeding (write Maildir, force-resync, index): ` +
+      results.map((r) => `${int(r.size)} messages in ${(r.seedMs / 1000).toFixed(1)} s`).join(', '));
+    console.log('Bytes are protocol bytes both ways as the TrafficTap counts them (before TLS); ratios are large ÷ small.\n');
+    console.log(table(results));
+    if (!gc) console.log('\n(heap figures include garbage: run with --expose-gc)');
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
