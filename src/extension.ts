@@ -3,6 +3,7 @@ import { AccountService } from './vscode/accountService';
 import { registerAccountCommands } from './vscode/commands/accountCommands';
 import { registerFileCommands } from './vscode/commands/fileCommands';
 import { registerPartCommands } from './vscode/commands/partCommands';
+import { registerPop3Commands } from './vscode/commands/pop3Commands';
 import { registerViewCommands } from './vscode/commands/viewCommands';
 import { MessageFileSystem } from './vscode/documents/messageFileSystem';
 import { RawMessages } from './vscode/documents/rawMessages';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerViewCommands({ accounts, tree, channels, raw, documents, log }),
     ...registerPartCommands({ documents, inspectors, extensionUri: context.extensionUri, log }),
     ...registerFileCommands(files, filesView),
+    ...registerPop3Commands(accounts, tree, log),
   );
 }
 

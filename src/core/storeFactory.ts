@@ -1,6 +1,7 @@
 import { AccountDefinition } from './accounts/account';
 import { ImapStore } from './imap/imapStore';
 import { MailStore, SessionLimits } from './mailStore';
+import { Pop3Store } from './pop3/pop3Store';
 import { TrafficTap } from './traffic/trafficTap';
 
 export interface StoreOptions {
@@ -14,6 +15,6 @@ export function createMailStore(account: AccountDefinition, password: string, ta
     case 'imap':
       return new ImapStore(account, password, tap, options);
     case 'pop3':
-      throw new Error('POP3 not wired yet');
+      return new Pop3Store(account, password, tap, options);
   }
 }
