@@ -1,0 +1,213 @@
+import { AccountDefinition, hasControlCharacters } from '../accounts/account';
+import { MailError } from '../errors';
+import { SessionLimits } from '../mailStore';
+import { TrafficTap } from '../traffic/trafficTap';
+import { chooseLogin, hasCapability, login, parseCapabilities } from './pop3Auth';
+import { errReplyToMailError, Pop3ErrReply } from './pop3Errors';
+import { Pop3Transport } from './pop3Transport';
+
+export interface SessionOptions {
+  limits: SessionLimits;
+  /** Extra trusted CA (PEM). */
+  ca?: Buffer;
+  signal?: AbortSignal;
+}
+
+/**
+ * One logged-in POP3 session (RFC 1939 TRANSACTION state): typed commands over a Pop3Transport.
+ * Sessions are short: open, a few commands, finish(). It never deletes anything unless dele() is
+ * called, and finish() makes sure a failure after DELE is undone (RSET) or the connection is dropped
+ * without QUIT, so that the server never reaches the UPDATE state with a deletion nobody confirmed.
+ */
+export class Pop3Session {
+  /** The latest CAPA reply (after STLS, if any), or undefined when the server does not know CAPA. */
+  private caps: string[] | undefined;
+  /** A DELE was accepted and not yet undone by RSET. */
+  private marked = false;
+
+  private constructor(private readonly transport: Pop3Transport, private readonly limits: SessionLimits) {}
+
+  /**
+   * Connects and logs in: greeting, CAPA, STLS and CAPA again when the account asks for STARTTLS (no
+   * credentials are sent unless the upgrade succeeded), then SASL PLAIN, USER/PASS or APOP.
+   */
+  static async open(account: AccountDefinition, password: string, tap: TrafficTap, options: SessionOptions): Promise<Pop3Session> {
+    if (hasControlCharacters(password)) throw new MailError('config', 'The password contains a line break or NUL character.');
+    const transport = new Pop3Transport({
+      host: account.host,
+      port: account.port,
+      implicitTls: account.security === 'tls',
+      ca: options.ca,
+      rejectUnauthorized: !account.allowInvalidCertificate,
+      limits: options.limits,
+      tap: tap.open('pop3'),
+      signal: options.signal,
+    });
+    const session = new Pop3Session(transport, options.limits);
+    try {
+      await transport.connect();
+      session.caps = await session.capa();
+      if (account.security === 'starttls') {
+        if (!session.caps || !hasCapability(session.caps, 'STLS')) {
+          throw new MailError('tls', 'The account asks for STARTTLS, but the server does not offer STLS; no credentials were sent.');
+        }
+        await session.stls();
+        session.caps = await session.capa(); // RFC 2595 §4: capabilities seen before TLS are forgotten
+      }
+      await login(transport, chooseLogin(account.useApop, session.caps, transport.greeting), account.user, password, transport.greeting);
+      return session;
+    } catch (err) {
+      await session.finish(false);
+      throw err;
+    }
+  }
+
+  /** The capabilities from CAPA (before login), or undefined when the server does not support CAPA. */
+  get capabilities(): readonly string[] | undefined {
+    return this.caps;
+  }
+
+  /** Whether the server may support an optional command: CAPA lists it, or there was no CAPA to ask. */
+  supports(name: string): boolean {
+    return this.caps === undefined || hasCapability(this.caps, name);
+  }
+
+  /** CAPA (RFC 2449); undefined when the server answers -ERR (it predates CAPA). */
+  async capa(): Promise<string[] | undefined> {
+    try {
+      return parseCapabilities((await this.transport.multiline(this.limits.maxResponseBytes, 'CAPA')).body);
+    } catch (err) {
+      if (err instanceof Pop3ErrReply) return undefined;
+      throw err;
+    }
+  }
+
+  /** STAT: message count and total size in octets. */
+  async stat(): Promise<{ count: number; size: number }> {
+    const text = await this.simple('STAT', 'STAT');
+    const m = /^(\d+)\s+(\d+)/.exec(text);
+    if (!m) throw new MailError('protocol', `The server's reply to STAT is not "count size": ${text}`);
+    return { count: Number(m[1]), size: Number(m[2]) };
+  }
+
+  /** UIDL of every message, by number; undefined when the server has no UIDL. */
+  async uidlAll(): Promise<Map<number, string> | undefined> {
+    if (!this.supports('UIDL')) return undefined;
+    let body: Buffer;
+    try {
+      body = (await this.transport.multiline(this.limits.maxResponseBytes, 'UIDL')).body;
+    } catch (err) {
+      if (err instanceof Pop3ErrReply) return undefined;
+      throw err;
+    }
+    return numberedLines(body, 'UIDL', /^(\d+)\s+([\x21-\x7e]{1,70})$/, (v) => v);
+  }
+
+  /** UIDL of message `n`; undefined when there is no such message or the server has no UIDL. */
+  async uidlOne(n: number): Promise<string | undefined> {
+    if (!this.supports('UIDL')) return undefined;
+    try {
+      const text = (await this.transport.simple('UIDL', n)).text;
+      const m = /^(\d+)\s+([\x21-\x7e]{1,70})/.exec(text);
+      return m && Number(m[1]) === n ? m[2] : undefined;
+    } catch (err) {
+      if (err instanceof Pop3ErrReply) return undefined;
+      throw err;
+    }
+  }
+
+  /** Size in octets of every message, by number. */
+  async listAll(): Promise<Map<number, number>> {
+    const body = await this.body('LIST', this.limits.maxResponseBytes, 'LIST');
+    return numberedLines(body, 'LIST', /^(\d+)\s+(\d+)/, Number);
+  }
+
+  /** Size in octets of message `n`. */
+  async listOne(n: number): Promise<number> {
+    const text = await this.simple(`LIST ${n}`, 'LIST', n);
+    const m = /^(\d+)\s+(\d+)/.exec(text);
+    if (!m || Number(m[1]) !== n) throw new MailError('protocol', `The server's reply to LIST ${n} is not "${n} size": ${text}`);
+    return Number(m[2]);
+  }
+
+  /** The header of message `n` (`TOP n 0`), bytes as sent. */
+  top(n: number): Promise<Buffer> {
+    return this.body(`TOP ${n} 0`, this.limits.maxResponseBytes, 'TOP', n, 0);
+  }
+
+  /** Message `n`, byte for byte; more than `limit` bytes fails with 'limit'. */
+  retr(n: number, limit: number): Promise<Buffer> {
+    return this.body(`RETR ${n}`, limit, 'RETR', n);
+  }
+
+  /** Marks message `n` for deletion; the server deletes it only when QUIT succeeds. */
+  async dele(n: number): Promise<void> {
+    this.marked = true; // set before sending: a reply lost on the way still counts as a possible mark
+    await this.simple(`DELE ${n}`, 'DELE', n);
+  }
+
+  /** Undoes every DELE of this session. */
+  async rset(): Promise<void> {
+    await this.simple('RSET', 'RSET');
+    this.marked = false;
+  }
+
+  /**
+   * Ends the session. With `succeeded`, QUIT commits the session (only DELE changes anything); a QUIT
+   * that fails after a DELE is an error, otherwise QUIT's outcome does not matter. After a failure,
+   * a DELE is undone with RSET before QUIT, and when RSET is impossible the connection is dropped
+   * without QUIT, so nothing is deleted.
+   */
+  async finish(succeeded: boolean): Promise<void> {
+    try {
+      if (!succeeded && this.marked) await this.rset();
+      const wasMarked = this.marked;
+      try {
+        await this.simple('QUIT', 'QUIT');
+      } catch (err) {
+        if (wasMarked) throw err;
+      }
+    } catch (err) {
+      if (succeeded) throw err;
+    } finally {
+      this.transport.close();
+    }
+  }
+
+  private async simple(what: string, ...args: (string | number)[]): Promise<string> {
+    try {
+      return (await this.transport.simple(...args)).text;
+    } catch (err) {
+      throw err instanceof Pop3ErrReply ? errReplyToMailError(err.text, 'command', what) : err;
+    }
+  }
+
+  private async body(what: string, limit: number, ...args: (string | number)[]): Promise<Buffer> {
+    try {
+      return (await this.transport.multiline(limit, ...args)).body;
+    } catch (err) {
+      throw err instanceof Pop3ErrReply ? errReplyToMailError(err.text, 'command', what) : err;
+    }
+  }
+
+  private async stls(): Promise<void> {
+    try {
+      await this.transport.simple('STLS');
+    } catch (err) {
+      throw err instanceof Pop3ErrReply ? errReplyToMailError(err.text, 'stls', 'STLS') : err;
+    }
+    await this.transport.startTls();
+  }
+}
+
+/** Parses "n value" lines of a LIST or UIDL reply. */
+function numberedLines<T>(body: Buffer, what: string, pattern: RegExp, convert: (value: string) => T): Map<number, T> {
+  const result = new Map<number, T>();
+  for (const line of body.toString('latin1').split('\r\n')) {
+    if (line.trim() === '') continue;
+    const m = pattern.exec(line.trim());
+    if (!m) throw new MailError('protocol', `The server's ${what} reply has a line that is not "number value": ${JSON.stringify(line.slice(0, 80))}`);
+    result.set(Number(m[1]), convert(m[2] ?? ''));
+  }
+  return result;
+}

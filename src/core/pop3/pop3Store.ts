@@ -1,0 +1,154 @@
+import { AccountDefinition } from '../accounts/account';
+import { MailError } from '../errors';
+import { Cancel, FolderInfo, MailStore, MessagePage, MessageSummary, SessionLimits } from '../mailStore';
+import { pageRange } from '../paging';
+import { TrafficTap } from '../traffic/trafficTap';
+import { Pop3Session } from './pop3Session';
+import { HeaderSummary, parseTopHeaders } from './topHeaders';
+
+export interface Pop3StoreOptions {
+  limits: SessionLimits;
+  /** Extra trusted CA (PEM). */
+  ca?: Buffer;
+  /** Largest message fetchRaw() accepts; defaults to limits.maxLiteralBytes. */
+  maxMessageBytes?: number;
+}
+
+/** The one folder of a POP3 account. */
+export const POP3_INBOX = 'INBOX';
+
+export const NO_UIDL_WARNING =
+  'This server does not support UIDL, so messages are identified by their number; numbers change when messages are deleted, so an id may point to another message in a later session.';
+export const NO_TOP_WARNING = 'This server does not support TOP, so subjects and senders cannot be shown without downloading each message.';
+
+const NO_HEADER: HeaderSummary = { subject: '', from: [], to: [], date: undefined, messageId: undefined };
+
+/**
+ * A POP3 account as a MailStore. Every call is one short session (connect, CAPA, STLS if asked, log
+ * in, the work, QUIT); no session stays open in the background. Browsing never sends DELE; only
+ * deleteMessage() does, for exactly one message matched by UIDL.
+ */
+export class Pop3Store implements MailStore {
+  /** Aborted by close(): drops every session under way, including one still connecting. */
+  private closer = new AbortController();
+  /** Message number last seen for a UIDL: only a hint, always checked with `UIDL n` before use. */
+  private readonly numberHints = new Map<string, number>();
+
+  constructor(
+    readonly account: AccountDefinition,
+    private readonly password: string,
+    private readonly tap: TrafficTap,
+    private readonly options: Pop3StoreOptions,
+  ) {}
+
+  async listFolders(signal?: Cancel): Promise<FolderInfo[]> {
+    const { count, size } = await this.withSession(signal, (s) => s.stat());
+    return [{ path: POP3_INBOX, name: 'Inbox', delimiter: undefined, parentPath: undefined, specialUse: 'inbox', selectable: true, total: count, unseen: undefined, size }];
+  }
+
+  /** One page, newest first; sizes from LIST, headers from `TOP n 0` for this page's messages only. */
+  async listMessages(folderPath: string, offset: number, pageSize: number, signal?: Cancel): Promise<MessagePage> {
+    checkFolder(folderPath);
+    pageRange(0, offset, pageSize); // throws RangeError on bad arguments before anything is sent
+    return this.withSession(signal, async (s) => {
+      const { count } = await s.stat();
+      const range = pageRange(count, offset, pageSize);
+      const uids = await s.uidlAll();
+      let canTop = s.supports('TOP');
+      const messages: MessageSummary[] = [];
+      if (range) {
+        const sizes = await s.listAll();
+        for (let n = range.to; n >= range.from; n--) {
+          const id = uids ? uids.get(n) : String(n);
+          if (id === undefined) throw new MailError('protocol', `The server's UIDL reply has no line for message ${n}.`);
+          let header = NO_HEADER;
+          if (canTop) {
+            try {
+              header = await parseTopHeaders(await s.top(n));
+            } catch (err) {
+              // TOP is optional (RFC 1939) and a server without CAPA cannot tell us it lacks it.
+              if (s.capabilities !== undefined || !MailError.is(err, 'server')) throw err;
+              canTop = false;
+            }
+          }
+          messages.push({ id, seq: n, ...header, size: sizes.get(n) ?? 0, flags: [] });
+          if (uids) this.numberHints.set(id, n);
+        }
+      }
+      const warning = [uids ? undefined : NO_UIDL_WARNING, canTop ? undefined : NO_TOP_WARNING].filter(Boolean).join(' ') || undefined;
+      return { total: count, messages, nextOffset: range?.nextOffset, ...(warning ? { warning } : {}) };
+    });
+  }
+
+  /** The message's bytes exactly as the server sends them after undoing dot-stuffing (CRLF and 8-bit bytes kept). */
+  async fetchRaw(folderPath: string, messageId: string, signal?: Cancel): Promise<Buffer> {
+    checkFolder(folderPath);
+    const limit = this.options.maxMessageBytes ?? this.options.limits.maxLiteralBytes;
+    return this.withSession(signal, async (s) => {
+      const n = await this.locate(s, messageId, false);
+      const size = await s.listOne(n);
+      if (size > limit) throw new MailError('limit', `The message is ${size} bytes, more than the limit of ${limit} bytes.`);
+      return s.retr(n, limit);
+    });
+  }
+
+  /**
+   * Deletes exactly the message whose UIDL is `messageId`: found by UIDL, checked again with `UIDL n`
+   * right before DELE, committed by QUIT. Any failure after DELE sends RSET (or drops the connection
+   * without QUIT), so nothing else can be deleted. Refused on a server without UIDL, where a message
+   * number from an earlier session may name another message.
+   */
+  async deleteMessage(messageId: string, signal?: Cancel): Promise<void> {
+    await this.withSession(signal, async (s) => {
+      const n = await this.locate(s, messageId, true);
+      const recheck = await s.uidlOne(n);
+      if (recheck !== messageId) throw new MailError('notFound', `Message ${messageId} is no longer message ${n}; nothing was deleted.`);
+      await s.dele(n);
+    });
+    this.numberHints.clear(); // numbers shift in the next session
+  }
+
+  /** The server's capabilities (CAPA after login when the server allows it, else before). */
+  async capabilities(signal?: Cancel): Promise<string[]> {
+    return this.withSession(signal, async (s) => (await s.capa()) ?? [...(s.capabilities ?? [])]);
+  }
+
+  /** Drops any session under way (without QUIT: nothing is deleted); the store stays usable. */
+  async close(): Promise<void> {
+    this.closer.abort();
+    this.closer = new AbortController();
+  }
+
+  /** Finds the number of the message `id` names in this session; 'notFound' when it is gone. */
+  private async locate(s: Pop3Session, id: string, needUidl: boolean): Promise<number> {
+    const hint = this.numberHints.get(id);
+    if (hint !== undefined && (await s.uidlOne(hint)) === id) return hint;
+    const uids = await s.uidlAll();
+    if (uids) {
+      for (const [n, uid] of uids) if (uid === id) return n;
+      throw new MailError('notFound', `No message with UIDL ${id} is on the server.`);
+    }
+    if (needUidl) throw new MailError('server', 'This server does not support UIDL, so a message cannot be identified safely for deletion; nothing was deleted.');
+    const n = /^[1-9]\d{0,9}$/.test(id) ? Number(id) : 0;
+    if (n === 0 || n > (await s.stat()).count) throw new MailError('notFound', `There is no message number ${id} on the server.`);
+    return n;
+  }
+
+  private async withSession<T>(signal: Cancel | undefined, work: (session: Pop3Session) => Promise<T>): Promise<T> {
+    const cancel = signal ? AbortSignal.any([signal, this.closer.signal]) : this.closer.signal;
+    const session = await Pop3Session.open(this.account, this.password, this.tap, { limits: this.options.limits, ca: this.options.ca, signal: cancel });
+    let result: T;
+    try {
+      result = await work(session);
+    } catch (err) {
+      await session.finish(false);
+      throw MailError.is(err) ? err : new MailError('protocol', String(err), undefined, { cause: err });
+    }
+    await session.finish(true);
+    return result;
+  }
+}
+
+function checkFolder(path: string): void {
+  if (path !== POP3_INBOX) throw new MailError('notFound', `A POP3 account has only the folder ${POP3_INBOX}, not "${path}".`);
+}

@@ -1,0 +1,343 @@
+import * as net from 'node:net';
+import { Readable } from 'node:stream';
+import * as tls from 'node:tls';
+import Pop3Command from 'node-pop3';
+import { hasControlCharacters } from '../accounts/account';
+import { fromNodeError, MailError } from '../errors';
+import { SessionLimits } from '../mailStore';
+import { ConnectionTap } from '../traffic/trafficTap';
+import { errReplyToMailError, Pop3ErrReply } from './pop3Errors';
+import { Pop3Reply, Pop3ReplyReader } from './replyReader';
+
+export interface TransportOptions {
+  host: string;
+  port: number;
+  /** POP3S (995): TLS from the first byte. STLS upgrades later through startTls(). */
+  implicitTls: boolean;
+  /** Extra trusted CA (PEM), e.g. a test server's. */
+  ca?: Buffer;
+  /** False only when the account allows an invalid certificate. */
+  rejectUnauthorized: boolean;
+  limits: SessionLimits;
+  tap: ConnectionTap;
+  signal?: AbortSignal;
+}
+
+/** A reply with its multi-line body, byte for byte (dot-unstuffing undone, CRLF and 8-bit bytes kept). */
+export interface MultilineReply {
+  readonly text: string;
+  readonly body: Buffer;
+}
+
+/**
+ * One POP3 connection, built on node-pop3's Pop3Connection (reached through Pop3Command, the only class
+ * the package exports).
+ *
+ * What is node-pop3's and used as is: the connection state (`_socket`, `_stream`, host/port/tls
+ * fields), its `command()` (which serialises commands behind an unfinished multi-line reply and turns
+ * the 'response' / 'error' events into a promise of `[text, stream]`), and `_updateStream()` /
+ * `_endStream()` for the body stream.
+ *
+ * What is overridden, and why: `connect()` — node-pop3 installs its reply parser inside it, and that
+ * parser expects every TCP read to start with a status line, ends a body only when a read ends in
+ * CRLF.CRLF (issue #36), does not undo dot-stuffing, has no CAPA, no connect or greeting timeout, and
+ * leaves a command hanging when the socket times out or closes. Ours reads through Pop3ReplyReader,
+ * passes every byte to the traffic tap, and fails every pending promise with a MailError. `command()`
+ * — to show the command in the traffic tap first (node-pop3 has no traffic hook). `_connect()` —
+ * Pop3Command's verbs (UIDL(), RETR() …) log in with USER/PASS by themselves and decode bodies to
+ * UTF-8; they are not used, and calling one fails instead of sending a password. Added: STLS
+ * (startTls), byte-exact multi-line replies (multiline), SASL continuations (simple), close().
+ * That is most of the connection class; what remains of node-pop3 is the command/response plumbing.
+ */
+export class Pop3Transport extends Pop3Command {
+  private readonly opts: TransportOptions;
+  private readonly tap: ConnectionTap;
+  private reader: Pop3ReplyReader;
+  private greetingText: string | undefined;
+  /** Limit for the body of the next +OK reply, when the command just sent has a multi-line reply. */
+  private bodyLimit: number | undefined;
+  private awaitingReply = false;
+  private lastKind: Pop3Reply['kind'] = 'ok';
+  private readonly bodies = new WeakMap<Readable, Promise<Buffer>>();
+  private failure: MailError | undefined;
+  private closed = false;
+  private handshaking = false;
+  /** The promise connect() or startTls() is waiting on. */
+  private pending: { resolve: () => void; reject: (err: MailError) => void } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onAbort = (): void => this.fail(new MailError('cancelled'));
+
+  constructor(opts: TransportOptions) {
+    super({
+      user: '',
+      password: '', // never given to node-pop3: logging in is ours (see _connect)
+      host: opts.host,
+      port: opts.port,
+      tls: opts.implicitTls,
+      timeout: opts.limits.socketTimeoutMs,
+      servername: net.isIP(opts.host) === 0 ? opts.host : undefined,
+    });
+    this.opts = opts;
+    this.tap = opts.tap;
+    this.reader = this.newReader();
+  }
+
+  /** The greeting's text (after "+OK"), once connected. */
+  get greeting(): string {
+    return this.greetingText ?? '';
+  }
+
+  /** Connects (TLS first for POP3S) and waits for the +OK greeting, within the connect and greeting timeouts. */
+  override connect(): Promise<void> {
+    const { host, port, limits, signal } = this.opts;
+    return new Promise<void>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      if (signal?.aborted) return this.fail(new MailError('cancelled'));
+      signal?.addEventListener('abort', this.onAbort, { once: true });
+      this.tap.info(`connecting to ${host}:${port}${this.tls ? ' (TLS)' : ''}`);
+      this.arm(limits.connectTimeoutMs, `No connection to ${host}:${port} within ${limits.connectTimeoutMs} ms.`);
+      const socket = new net.Socket();
+      const connected = (): void => {
+        this.arm(limits.greetingTimeoutMs, `The server sent no greeting within ${limits.greetingTimeoutMs} ms.`);
+      };
+      if (this.tls) {
+        this.handshaking = true;
+        const secure = tls.connect({ ...this.tlsOptionsFor(), socket });
+        secure.once('secureConnect', () => {
+          this.secured(secure);
+          connected();
+        });
+        this.attach(secure);
+      } else {
+        socket.once('connect', () => {
+          this.tap.info('connected');
+          connected();
+        });
+        this.attach(socket);
+      }
+      socket.connect({ host, port });
+    });
+  }
+
+  /** Upgrades to TLS after the server answered +OK to STLS. */
+  startTls(): Promise<void> {
+    const plain = this._socket;
+    if (!plain || plain instanceof tls.TLSSocket) return Promise.reject(this.failure ?? new MailError('tls', 'STLS needs a plain connection.'));
+    return new Promise<void>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.detach(plain);
+      // Nothing the server sent in clear may be read as part of the TLS session (STARTTLS command
+      // injection): whole lines after "+OK" already failed as unsolicited; a partial line is dropped.
+      this.reader = this.newReader();
+      this.handshaking = true;
+      this.arm(this.opts.limits.connectTimeoutMs, `The TLS handshake did not finish within ${this.opts.limits.connectTimeoutMs} ms.`);
+      const secure = tls.connect({ ...this.tlsOptionsFor(), socket: plain });
+      secure.once('secureConnect', () => this.secured(secure));
+      this.attach(secure);
+    });
+  }
+
+  /** Sends one command; resolves with the reply's text (after "+OK"), rejects with Pop3ErrReply on -ERR. */
+  override async command(...args: (string | number)[]): Promise<[string, Readable]> {
+    if (this.failure) throw this.failure;
+    if (!this._socket) throw new MailError('network', 'The connection is closed.');
+    const line = args.join(' ').trim();
+    if (hasControlCharacters(line)) throw new MailError('config', 'A POP3 command may not contain a line break or NUL character.');
+    this.awaitingReply = true;
+    this.tap.client(Buffer.from(`${line}\r\n`, 'utf8'));
+    try {
+      return await super.command(...args);
+    } catch (err) {
+      // node-pop3 leaves its 'response' listener behind when the reply is -ERR; commands are serial, so drop it.
+      this.removeAllListeners('response');
+      if (err instanceof Pop3ErrReply) throw err;
+      throw this.failure ?? fromNodeError(err, 'network');
+    }
+  }
+
+  /** A single-line command; the reply is +OK or, during SASL, a "+ " continuation. */
+  async simple(...args: (string | number)[]): Promise<Pop3Reply> {
+    this.bodyLimit = undefined;
+    const [text] = await this.command(...args);
+    return { kind: this.lastKind, text };
+  }
+
+  /** A command whose +OK reply is multi-line; the body may hold at most `limit` bytes. */
+  async multiline(limit: number, ...args: (string | number)[]): Promise<MultilineReply> {
+    this.bodyLimit = limit;
+    this.tap.expectMultiline();
+    const [text, stream] = await this.command(...args);
+    const body = this.bodies.get(stream);
+    if (!body) throw new MailError('protocol', `The server's reply to ${String(args[0])} has no body.`);
+    return { text, body: await body };
+  }
+
+  /**
+   * Closes the connection now, without QUIT (which never deletes anything: POP3 only updates on
+   * QUIT). Anything still waiting for the server fails with 'cancelled'.
+   */
+  close(reason = 'closed'): void {
+    if (this.closed) return;
+    if (!this.failure && this.busy()) return this.fail(new MailError('cancelled', 'The connection was closed while a reply was awaited.'));
+    this.closed = true;
+    this.disarm();
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    this._socket?.destroy();
+    this._socket = null;
+    this.tap.close(reason);
+  }
+
+  /** Pop3Command's own verbs would log in with USER/PASS on their own: refused (see the class comment). */
+  override _connect(): Promise<string> {
+    return Promise.reject(new MailError('protocol', 'Pop3Transport does not log in by itself; use Pop3Session.'));
+  }
+
+  /** node-pop3's body stream, with an error listener so that a failure never goes unhandled. */
+  override _updateStream(): Readable {
+    const stream = super._updateStream();
+    const chunks: Buffer[] = [];
+    const body = new Promise<Buffer>((resolve, reject) => {
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => resolve(Buffer.concat(chunks)));
+      stream.on('error', () => reject(this.failure ?? new MailError('network')));
+    });
+    body.catch(() => undefined); // awaited by multiline(); this only keeps Node from calling it unhandled
+    this.bodies.set(stream, body);
+    return stream;
+  }
+
+  private newReader(): Pop3ReplyReader {
+    return new Pop3ReplyReader(
+      {
+        status: (reply) => this.onStatus(reply),
+        body: (bytes) => this._stream?.push(bytes),
+        end: () => this._endStream(),
+      },
+      this.opts.limits.maxLineBytes,
+    );
+  }
+
+  private onStatus(reply: Pop3Reply): number | undefined {
+    if (this.greetingText === undefined) {
+      this.disarm();
+      if (reply.kind === 'ok') {
+        this.greetingText = reply.text;
+        this.settle();
+      } else if (reply.kind === 'err') {
+        this.fail(errReplyToMailError(reply.text, 'greeting', 'greeting'));
+      } else {
+        this.fail(new MailError('protocol', 'The server greeted with a continuation line.'));
+      }
+      return undefined;
+    }
+    if (!this.awaitingReply) {
+      // Unsolicited: a server closing an idle session says -ERR first; anything else (for instance
+      // plaintext injected after "+OK" to STLS) is not to be trusted.
+      this.fail(reply.kind === 'err' ? new MailError('network', `The server ended the session: ${reply.text}`, reply.text) : new MailError('protocol', 'The server sent a reply nobody asked for.'));
+      return undefined;
+    }
+    this.awaitingReply = false;
+    this.lastKind = reply.kind;
+    const limit = this.bodyLimit;
+    this.bodyLimit = undefined;
+    if (reply.kind === 'err') {
+      if (this.listenerCount('error') > 0) this.emit('error', new Pop3ErrReply(reply.text));
+      return undefined;
+    }
+    if (reply.kind === 'ok' && limit !== undefined) {
+      this.emit('response', reply.text, this._updateStream());
+      return limit;
+    }
+    this.emit('response', reply.text, null);
+    return undefined;
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.tap.server(chunk);
+    try {
+      this.reader.push(chunk);
+    } catch (err) {
+      this.fail(MailError.is(err) ? err : new MailError('protocol', String(err), undefined, { cause: err }));
+    }
+  };
+
+  private readonly onError = (err: Error): void => {
+    this.fail(fromNodeError(err, this.handshaking ? 'tls' : 'network'));
+  };
+
+  private readonly onClose = (): void => {
+    if (this.busy()) this.fail(new MailError('network', 'The server closed the connection.'));
+    else this.close('closed by the server');
+  };
+
+  private readonly onIdle = (): void => {
+    this.fail(new MailError('timeout', `The server did not answer within ${this.opts.limits.socketTimeoutMs} ms.`));
+  };
+
+  private attach(socket: net.Socket): void {
+    this._socket = socket;
+    socket.on('data', this.onData);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+    socket.setTimeout(this.opts.limits.socketTimeoutMs, this.onIdle);
+  }
+
+  private detach(socket: net.Socket): void {
+    socket.off('data', this.onData);
+    socket.off('error', this.onError);
+    socket.off('close', this.onClose);
+    socket.off('timeout', this.onIdle);
+    socket.setTimeout(0);
+    socket.on('error', () => undefined); // from now on its errors reach us through the TLS socket
+  }
+
+  /** Something is waiting for the server: connect/STLS, a reply, or the rest of a body. */
+  private busy(): boolean {
+    return this.pending !== undefined || this.awaitingReply || this._stream !== null;
+  }
+
+  private secured(secure: tls.TLSSocket): void {
+    this.handshaking = false;
+    this.disarm();
+    const cipher = secure.getCipher();
+    this.tap.info(`TLS established (${secure.getProtocol() ?? 'unknown protocol'}, ${cipher.name})`);
+    if (!secure.authorized) this.tap.info(`certificate not verified (${String(secure.authorizationError)}), accepted because the account allows invalid certificates`);
+    if (this.greetingText !== undefined) this.settle(); // STLS: done; POP3S: the greeting settles connect()
+  }
+
+  private tlsOptionsFor(): tls.ConnectionOptions {
+    const { host, ca, rejectUnauthorized } = this.opts;
+    return { host, servername: net.isIP(host) === 0 ? host : undefined, ca: ca ? [...tls.rootCertificates, ca.toString('utf8')] : undefined, rejectUnauthorized };
+  }
+
+  private arm(ms: number, message: string): void {
+    this.disarm();
+    this.timer = setTimeout(() => this.fail(new MailError('timeout', message)), ms);
+  }
+
+  private disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private settle(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.resolve();
+  }
+
+  /** Ends the connection with `err`: every pending promise (connect, command, body) rejects with it. */
+  private fail(err: MailError): void {
+    if (this.failure || this.closed) return;
+    this.failure = err;
+    this.tap.info(`failed: ${err.message}`);
+    const stream = this._stream;
+    this._stream = null;
+    stream?.destroy(err);
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(err);
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+    this.close('closed after failure');
+  }
+}
