@@ -106,12 +106,15 @@ test('RETR returns every message byte for byte: CRLF, dot-stuffed lines and Lati
   assert.ok(fresh.sent().includes('UIDL'));
 });
 
-test('after browsing and reading everything, every message is still in the maildrop; no session sent DELE', async () => {
+test('after browsing and reading everything, every message is still in the maildrop with its flags; no session sent DELE', async () => {
+  const flagsBefore = await server.flagsOf(server.users[0]!.user, 'INBOX');
   const { store, lines } = pop3Fixture(server);
   const listed = await listAll(store, 10);
   for (const m of listed) await store.fetchRaw('INBOX', m.id);
   await store.capabilities();
   assert.equal((await messageIdsOnServer()).length, manifest.inbox.length);
+  // Dovecot marks RETR'd messages \Seen at QUIT unless the session RSETs first: reading changed no flag.
+  assert.deepEqual(await server.flagsOf(server.users[0]!.user, 'INBOX'), flagsBefore);
   assert.equal((await store.listFolders())[0]!.total, manifest.inbox.length);
   for (const [connection, conversation] of byConnection(lines)) {
     const client = conversation.filter((l) => l.direction === 'client').map((l) => l.text);
@@ -170,4 +173,18 @@ test('deleteMessage removes exactly that message, matched by UIDL, and nothing e
   await assert.rejects(fresh.store.fetchRaw('INBOX', first), (err: unknown) => MailError.is(err, 'notFound'));
   await assert.rejects(fresh.store.deleteMessage(first), (err: unknown) => MailError.is(err, 'notFound'));
   assert.equal((await messageIdsOnServer()).length, manifest.inbox.length - 2);
+});
+
+test('a page that is a small part of the maildrop asks UIDL n and LIST n for its own messages only', async () => {
+  const { store, sent } = pop3Fixture(server);
+  const page = await store.listMessages('INBOX', 0, 5);
+  const total = page.total; // an earlier test deleted one message
+  assert.ok(total > 20, 'the maildrop is larger than four pages of 5');
+  assert.equal(page.messages.length, 5);
+  const client = sent();
+  assert.ok(!client.includes('UIDL') && !client.includes('LIST'), `no whole listing: ${client.join(' | ')}`);
+  for (let n = total; n > total - 5; n--) {
+    assert.ok(client.includes(`UIDL ${n}`) && client.includes(`LIST ${n}`) && client.includes(`TOP ${n} 0`), `message ${n}`);
+  }
+  assert.ok(!client.includes(`TOP ${total - 5} 0`), 'nothing outside the page');
 });

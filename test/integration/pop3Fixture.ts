@@ -13,8 +13,8 @@ export class CountingTap extends TrafficTap {
   reads = 0;
   bytes = 0;
 
-  override open(protocol: 'imap' | 'pop3'): ConnectionTap {
-    const connection = super.open(protocol);
+  override open(protocol: 'imap' | 'pop3', secrets: string[] = []): ConnectionTap {
+    const connection = super.open(protocol, secrets);
     const server = connection.server.bind(connection);
     connection.server = (chunk: Buffer): void => {
       this.reads++;

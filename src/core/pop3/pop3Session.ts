@@ -40,7 +40,7 @@ export class Pop3Session {
       ca: options.ca,
       rejectUnauthorized: !account.allowInvalidCertificate,
       limits: options.limits,
-      tap: tap.open('pop3'),
+      tap: tap.open('pop3', [password]),
       signal: options.signal,
     });
     const session = new Pop3Session(transport, options.limits);

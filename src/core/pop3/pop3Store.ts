@@ -53,11 +53,10 @@ export class Pop3Store implements MailStore {
     return this.withSession(signal, async (s) => {
       const { count } = await s.stat();
       const range = pageRange(count, offset, pageSize);
-      const uids = await s.uidlAll();
+      const { uids, sizes } = await this.pageIds(s, range, count);
       let canTop = s.supports('TOP');
       const messages: MessageSummary[] = [];
       if (range) {
-        const sizes = await s.listAll();
         for (let n = range.to; n >= range.from; n--) {
           const id = uids ? uids.get(n) : String(n);
           if (id === undefined) throw new MailError('protocol', `The server's UIDL reply has no line for message ${n}.`);
@@ -88,7 +87,11 @@ export class Pop3Store implements MailStore {
       const n = await this.locate(s, messageId, false);
       const size = await s.listOne(n);
       if (size > limit) throw new MailError('limit', `The message is ${size} bytes, more than the limit of ${limit} bytes.`);
-      return s.retr(n, limit);
+      const bytes = await s.retr(n, limit);
+      // Dovecot (and others) mark a retrieved message \Seen for IMAP clients when the session ends with
+      // QUIT; RSET before QUIT undoes that, so reading a message over POP3 changes nothing on the server.
+      await s.rset();
+      return bytes;
     });
   }
 
@@ -117,6 +120,26 @@ export class Pop3Store implements MailStore {
   async close(): Promise<void> {
     this.closer.abort();
     this.closer = new AbortController();
+  }
+
+  /**
+   * UIDLs and sizes for the page. A page that is a small part of the maildrop asks `UIDL n` and
+   * `LIST n` per message, so the cost grows with the page, not with the maildrop; a page that covers
+   * much of it takes the whole listings in one reply each.
+   */
+  private async pageIds(s: Pop3Session, range: { from: number; to: number } | undefined, count: number): Promise<{ uids: Map<number, string> | undefined; sizes: Map<number, number> }> {
+    if (!range) return { uids: await s.uidlAll(), sizes: new Map() };
+    const pageLength = range.to - range.from + 1;
+    if (pageLength * 4 >= count || !s.supports('UIDL')) return { uids: await s.uidlAll(), sizes: await s.listAll() };
+    const uids = new Map<number, string>();
+    const sizes = new Map<number, number>();
+    for (let n = range.to; n >= range.from; n--) {
+      const uid = await s.uidlOne(n);
+      if (uid === undefined) return { uids: await s.uidlAll(), sizes: await s.listAll() };
+      uids.set(n, uid);
+      sizes.set(n, await s.listOne(n));
+    }
+    return { uids, sizes };
   }
 
   /** Finds the number of the message `id` names in this session; 'notFound' when it is gone. */
