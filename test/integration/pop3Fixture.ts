@@ -1,6 +1,4 @@
-import { appendFile } from 'node:fs/promises';
 import { connect, Socket } from 'node:net';
-import { join } from 'node:path';
 import { AccountDefinition } from '../../src/core/accounts/account';
 import { DEFAULT_LIMITS, SessionLimits } from '../../src/core/mailStore';
 import { Pop3Store } from '../../src/core/pop3/pop3Store';
@@ -80,31 +78,6 @@ export function pop3Fixture(server: DovecotServer, options: FixtureOptions = {})
  * default lets two POP3 sessions share a maildrop) and the APOP mechanism. It appends to the harness's
  * dovecot.conf and reloads, then waits until a new greeting carries the APOP timestamp.
  */
-export async function enableLockAndApop(server: DovecotServer): Promise<void> {
-  await appendFile(join(server.dir, 'dovecot.conf'), '\n# pop3 tests\npop3_lock_session = yes\nauth_mechanisms = plain login apop\n');
-  await server.doveadm(['reload']);
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (/<[^>]+>/.test(await greeting(server.ports.pop3))) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('Dovecot did not offer APOP after the reload');
-}
-
-function greeting(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let text = '';
-    socket.on('data', (chunk) => {
-      text += chunk.toString('latin1');
-      if (text.includes('\r\n')) {
-        socket.destroy();
-        resolve(text);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
-
 /** A raw POP3 session that logs in and stays in TRANSACTION state, holding Dovecot's maildrop lock. */
 export function holdMaildrop(server: DovecotServer): Promise<Socket> {
   const { user, password } = server.users[0]!;

@@ -8,16 +8,15 @@ import { Pop3Transport } from '../../src/core/pop3/pop3Transport';
 import { TrafficLine } from '../../src/core/traffic/trafficLine';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
 import { DovecotServer, startDovecot } from '../servers/dovecot';
-import { enableLockAndApop, holdMaildrop, pop3Fixture } from './pop3Fixture';
+import { holdMaildrop, pop3Fixture } from './pop3Fixture';
 
 // Security modes, certificates, login methods, masking and login failures against a real Dovecot.
 let server: DovecotServer;
 const MESSAGE = Buffer.from('From: a@example.com\r\nSubject: Security check\r\n\r\nHello.\r\n');
 
 before(async () => {
-  server = await startDovecot();
+  server = await startDovecot({ pop3LockSession: true, apop: true });
   await server.addMessages(server.users[0]!.user, 'INBOX', [{ raw: MESSAGE }]);
-  await enableLockAndApop(server);
 });
 
 after(async () => {

@@ -24,6 +24,10 @@ export interface Credentials {
 export interface DovecotOptions {
   /** Accounts to create; default one user alice / 'alice-secret-pw'. */
   users?: Credentials[];
+  /** POP3: lock the maildrop per session, so a second session gets "-ERR [IN-USE]" (Dovecot's default is off). */
+  pop3LockSession?: boolean;
+  /** Offer APOP (a timestamp in the POP3 greeting) besides PLAIN and LOGIN. */
+  apop?: boolean;
 }
 
 export interface DovecotPorts {
@@ -248,14 +252,14 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   // connection's ephemeral port): then start again with fresh ports.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(users);
+      return await startOnce(users, options);
     } catch (error) {
       if (attempt >= 3 || !/Address already in use/i.test(String(error))) throw error;
     }
   }
 }
 
-async function startOnce(users: Credentials[]): Promise<DovecotServer> {
+async function startOnce(users: Credentials[], options: DovecotOptions): Promise<DovecotServer> {
   const dir = await mkdtemp(join(serverBaseDir(), SERVER_DIR_PREFIX));
   const name = basename(dir);
   const masters: ChildProcess[] = [];
@@ -295,6 +299,8 @@ async function startOnce(users: Credentials[]): Promise<DovecotServer> {
         tls: instance.tls,
         imap: instance.imap,
         pop3: instance.pop3,
+        pop3LockSession: options.pop3LockSession === true,
+        apop: options.apop === true,
       });
       await writeFile(configFile, text);
       configFiles.push(configFile);

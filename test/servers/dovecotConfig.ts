@@ -18,6 +18,8 @@ export interface InstanceConfig {
   tls?: { certFile: string; keyFile: string; imaps: number; pop3s: number };
   imap: number;
   pop3: number;
+  pop3LockSession?: boolean;
+  apop?: boolean;
 }
 
 const SPECIAL_USE = ['Sent', 'Drafts', 'Trash', 'Junk', 'Archive'] as const;
@@ -59,7 +61,8 @@ export function dovecotConfig(c: InstanceConfig): string {
     `auth_verbose = yes`,
     ...ssl,
     `disable_plaintext_auth = no`,
-    `auth_mechanisms = plain login`,
+    `auth_mechanisms = plain login${c.apop ? ' apop' : ''}`,
+    ...(c.pop3LockSession ? ['pop3_lock_session = yes'] : []),
     `auth_failure_delay = 0`,
     `mail_location = maildir:~/Maildir`,
     `mail_uid = ${c.mailUid}`,
