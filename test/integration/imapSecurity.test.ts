@@ -175,3 +175,20 @@ test('a folder name with CR, LF or NUL is refused before anything is sent', asyn
     await handle.store.close();
   }
 });
+
+test('a server line longer than maxLineBytes is a limit error, not an ever-growing buffer (fake server: Dovecot keeps lines short)', async () => {
+  const fake = await fakeServer((socket) => {
+    socket.write('* OK ');
+    const chunk = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 40; i++) socket.write(chunk);
+  });
+  const handle = imapStore(server, { security: 'none', port: fake.port }, { limits: { maxLineBytes: 256 * 1024, socketTimeoutMs: 5000 } });
+  try {
+    await assert.rejects(handle.store.listFolders(), isReason('limit'));
+    const longest = Math.max(...handle.lines.map((l) => l.text.length));
+    assert.ok(longest < 100 * 1024, `the traffic log cut the line (${longest} characters)`);
+  } finally {
+    await handle.store.close();
+    fake.server.close();
+  }
+});
