@@ -1,0 +1,134 @@
+import { Address } from '../mailStore';
+import { ByteRange, MimePart, PartTree, PartTreeLimits, PartTreeSource, TreeNotice, TruncationReason, formatCount, truncationMessage } from './partTree';
+
+// Shared by fromBodyStructure.ts and fromRawMessage.ts: both meet parts in document order and hand them
+// here, so the limits (parts kept, nesting depth) and the notices are applied the same way to both sources.
+
+/** What a source knows about one part. */
+export interface PartFields {
+  readonly contentType: string;
+  readonly charset: string | undefined;
+  readonly encoding: string | undefined;
+  readonly size: number | undefined;
+  readonly fileName: string | undefined;
+  readonly disposition: string | undefined;
+  readonly contentId: string | undefined;
+  readonly flowed: { readonly delSp: boolean } | undefined;
+}
+
+/** Envelope facts of an encapsulated message. */
+export interface EnvelopeFields {
+  readonly subject: string | undefined;
+  readonly from: readonly Address[];
+  readonly date: Date | undefined;
+  readonly messageId: string | undefined;
+}
+
+interface MutableRange {
+  headerStart: number;
+  bodyStart: number;
+  end: number;
+}
+
+interface MutablePart extends Omit<PartFields, 'size'> {
+  size: number | undefined;
+  section: string;
+  depth: number;
+  children: MutablePart[];
+  message: { subject: string | undefined; from: readonly Address[]; date: Date | undefined; messageId: string | undefined; root: MutablePart } | undefined;
+  bytes: MutableRange | undefined;
+}
+
+/** A part as the builder holds it; `kept` is false for parts counted but left out by a limit. */
+export interface PartHandle {
+  readonly section: string;
+  readonly depth: number;
+  readonly kept: boolean;
+  /** @internal */ readonly part: MutablePart | undefined;
+}
+
+/** Collects parts in document order, keeps those within the limits, and counts the others. */
+export class PartTreeBuilder {
+  private root: MutablePart | undefined;
+  private kept = 0;
+  private total = 0;
+  private reason: TruncationReason | undefined;
+  private stoppedEarly = false;
+  private readonly notices: TreeNotice[] = [];
+
+  constructor(
+    private readonly source: PartTreeSource,
+    private readonly messageSize: number,
+    private readonly limits: PartTreeLimits,
+  ) {}
+
+  /**
+   * Adds a part. `parent` is the multipart it belongs to, or the message/rfc822 part whose body it is
+   * (`asMessageBody`); undefined for the message's root.
+   */
+  add(parent: PartHandle | undefined, section: string, depth: number, fields: PartFields, bytes?: ByteRange, asMessageBody?: EnvelopeFields): PartHandle {
+    this.total++;
+    if (parent !== undefined && !parent.kept) return { section, depth, kept: false, part: undefined };
+    if (depth > this.limits.maxDepth) {
+      this.limit('depthLimit');
+      return { section, depth, kept: false, part: undefined };
+    }
+    if (this.kept >= this.limits.maxParts) {
+      this.limit('partLimit');
+      return { section, depth, kept: false, part: undefined };
+    }
+    const part: MutablePart = { ...fields, section, depth, children: [], message: undefined, bytes: bytes ? { ...bytes } : undefined };
+    this.kept++;
+    const container = parent?.part;
+    if (!container) this.root = part;
+    else if (asMessageBody) container.message = { ...asMessageBody, root: part };
+    else container.children.push(part);
+    return { section, depth, kept: true, part };
+  }
+
+  /** Records where a part's body ends (raw trees: known only when the next boundary is met), and so its size. */
+  setEnd(handle: PartHandle, end: number): void {
+    const part = handle.part;
+    if (!part?.bytes) return;
+    part.bytes.end = end;
+    part.size = Math.max(0, end - part.bytes.bodyStart);
+  }
+
+  /** Adds a notice for the user. */
+  notice(notice: TreeNotice): void {
+    if (this.notices.length < 100) this.notices.push(notice);
+  }
+
+  /** Parsing stopped before the end of the message (a hard limit): the total is unknown. */
+  stop(reason: TruncationReason): void {
+    this.stoppedEarly = true;
+    this.reason ??= reason;
+  }
+
+  get partCount(): number {
+    return this.kept;
+  }
+
+  /** The finished tree; `fallbackRoot` is used when not even the root could be read. */
+  finish(fallbackRoot: PartFields): PartTree {
+    const root = this.root ?? { ...fallbackRoot, section: '1', depth: 0, children: [], message: undefined, bytes: undefined };
+    const totalParts = this.stoppedEarly ? undefined : this.total;
+    let truncated: PartTree['truncated'];
+    if (this.reason !== undefined) {
+      truncated = { shown: this.kept, total: totalParts, reason: this.reason };
+      this.notices.unshift({ kind: this.reason, message: truncationMessage(this.kept, totalParts, this.reason, this.limits) });
+    }
+    return { source: this.source, root: root as MimePart, partCount: this.root ? this.kept : 1, totalParts, messageSize: this.messageSize, truncated, notices: this.notices };
+  }
+
+  private limit(reason: TruncationReason): void {
+    this.reason ??= reason;
+  }
+}
+
+/** "2.0 MiB" for notices. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${formatCount(n)} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
