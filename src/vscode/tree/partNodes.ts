@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { MessageInspector } from '../../core/inspect/messageInspector';
 import { isMultipart, MimePart, PartTree } from '../../core/mime/partTree';
-import { presentPart } from '../../core/mime/partPresentation';
+import { partDescription, partLabel, presentPart } from '../../core/mime/partPresentation';
 import { MessageRef, toDocumentUri } from '../documents/uris';
 import { formatSize } from './messageLabels';
 import { TreeNode } from './treeNode';
@@ -60,16 +60,9 @@ export class PartNode extends TreeNode {
   toTreeItem(): vscode.TreeItem {
     const p = this.part;
     const children = p.message ? [p.message.root] : p.children;
-    const item = new vscode.TreeItem(`${p.section} ${p.contentType}`, children.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(partLabel(p), children.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    const bits: string[] = [];
-    if (p.fileName) bits.push(`"${p.fileName}"`);
-    if (p.charset) bits.push(p.charset);
-    if (p.encoding) bits.push(p.encoding);
-    if (p.size !== undefined) bits.push(formatSize(p.size));
-    if (p.disposition) bits.push(p.disposition);
-    if (p.message?.subject) bits.push(`"${p.message.subject}"`);
-    item.description = bits.join(' · ');
+    item.description = partDescription(p);
     item.iconPath = partIcon(p);
     const t = new vscode.MarkdownString();
     t.appendMarkdown(`**Part ${p.section}** \`${p.contentType}\`\n\n`);

@@ -2,10 +2,16 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { MessageInspector } from '../../core/inspect/messageInspector';
 import { buildHtmlPreview, HtmlPreview } from '../../core/mime/htmlPreview';
-import { MimePart, walkParts } from '../../core/mime/partTree';
+import { cidPartsFor, MAX_INLINE_BYTES } from '../../core/mime/cidParts';
+import { MimePart } from '../../core/mime/partTree';
 
-/** Inline (cid:) images larger than this are left out of the preview page. */
-const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 interface PreviewMessage {
   type?: unknown;
@@ -60,7 +66,7 @@ export class HtmlPreviewPanel implements vscode.Disposable {
       allowRemote: this.allowRemote,
       nonce,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'preview.js')).toString(),
-      resolveCid: (id) => cids.get(id),
+      resolveCid: (id) => cids.get(id) ?? cids.get(id.toLowerCase()) ?? [...cids].find(([k]) => k.toLowerCase() === id.toLowerCase())?.[1],
       title: this.panel.title,
     });
     webview.html = preview.html;
@@ -69,18 +75,16 @@ export class HtmlPreviewPanel implements vscode.Disposable {
     return preview;
   }
 
-  /** data: URIs for the parts the HTML references by Content-ID (fetched one by one over IMAP). */
+  /** data: URIs for the sibling parts the HTML references by Content-ID (fetched one by one over IMAP). */
   private async inlineImages(html: string, signal?: AbortSignal): Promise<Map<string, string>> {
-    const wanted = new Set([...html.matchAll(/cid:([^"'\s)>]+)/gi)].map((m) => decodeURIComponent(m[1] ?? '').toLowerCase()));
+    const wanted = new Set([...html.matchAll(/cid:([^"'\s)>]+)/gi)].map((m) => safeDecode(m[1] ?? '').toLowerCase()));
     const result = new Map<string, string>();
     if (wanted.size === 0) return result;
     const tree = await this.inspector.tree(signal);
-    for (const p of walkParts(tree.root)) {
-      const id = p.contentId?.toLowerCase();
-      if (!id || !wanted.has(id) || (p.size ?? 0) > MAX_INLINE_IMAGE_BYTES * 1.4) continue;
-      const content = await this.inspector.content(p.section, 'decoded', signal);
-      const bytes = content.decoded?.binary;
-      if (bytes && bytes.length <= MAX_INLINE_IMAGE_BYTES && /^image\//.test(p.contentType)) result.set(p.contentId ?? id, `data:${p.contentType};base64,${bytes.toString('base64')}`);
+    for (const [id, part] of cidPartsFor(tree, this.part)) {
+      if (!wanted.has(id.toLowerCase()) || !part.contentType.startsWith('image/') || (part.size ?? 0) > MAX_INLINE_BYTES * 1.4) continue;
+      const bytes = (await this.inspector.content(part.section, 'decoded', signal)).decoded?.binary;
+      if (bytes && bytes.length <= MAX_INLINE_BYTES) result.set(id, `data:${part.contentType};base64,${bytes.toString('base64')}`);
     }
     return result;
   }
