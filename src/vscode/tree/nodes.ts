@@ -168,7 +168,7 @@ export class MessageNode extends TreeNode {
     const m = this.message;
     const state = flagState(m, this.account.protocol === 'imap');
     const subject = m.subject || '(no subject)';
-    const item = new vscode.TreeItem(state.unread ? { label: subject, highlights: [[0, subject.length]] } : subject, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(subject, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const note = this.backend.partTreeNote(this.id);
     item.description = `${formatAddress(m.from)} · ${formatDate(m.date)}${note ? ` · ⚠ ${note}` : ''}`;
@@ -186,6 +186,8 @@ export class MessageNode extends TreeNode {
     t.appendMarkdown(`Date: ${m.date ? m.date.toUTCString() : '—'}\n\n`);
     if (m.messageId) t.appendMarkdown(`Message-ID: ${escape(m.messageId)}\n\n`);
     t.appendMarkdown(`Size: ${formatSize(m.size)} (${m.size} bytes)\n\n`);
+    const status = [state.unread ? 'unread' : this.account.protocol === 'imap' ? 'read' : '', state.flagged ? 'flagged' : '', state.answered ? 'answered' : '', state.forwarded ? 'forwarded' : '', state.draft ? 'draft' : '', state.deleted ? 'marked deleted' : ''].filter(Boolean);
+    if (status.length) t.appendMarkdown(`Status: ${status.join(', ')}\n\n`);
     t.appendMarkdown(this.account.protocol === 'imap' ? `UID ${escape(m.id)} · Flags: ${escape(m.flags.join(' ') || '(none)')}` : `UIDL ${escape(m.id)} · POP3 has no flags`);
     item.tooltip = t;
     item.contextValue = `message message-${this.account.protocol}`;
