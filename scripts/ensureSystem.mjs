@@ -12,6 +12,8 @@ const NEEDED = [
 export function ensureSystem({ chromium = false, kerberos = false } = {}) {
   const wanted = NEEDED.filter((n) => !existsSync(n.file)).flatMap((n) => n.packages);
   if (chromium && !existsSync('/usr/bin/chromium')) wanted.push('chromium');
+  // A small CJK font, so that screenshots show non-Latin folder names and subjects instead of empty boxes.
+  if (chromium && !existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc')) wanted.push('fonts-wqy-microhei');
   if (kerberos && !existsSync('/usr/include/gssapi/gssapi.h') && !existsSync('/usr/include/krb5.h')) wanted.push('libkrb5-dev');
   if (wanted.length === 0) return;
   const unique = [...new Set(wanted)];

@@ -1,0 +1,132 @@
+// A tree view contributed by an extension (here Mail Inspector's "Accounts"), read and clicked like a person
+// would: rows found by their visible label, scrolled into view with the mouse wheel, expanded by the twistie.
+import type { Locator, Page } from 'playwright-core';
+import { exactly } from './text';
+
+export interface Row {
+  label: string;
+  description: string;
+  /** 1 for top-level nodes. */
+  level: number;
+  expanded: boolean | undefined;
+}
+
+export class TreeView {
+  readonly list: Locator;
+
+  /** `containerId` is the contributed view container id (e.g. "mailInspector"), `viewName` the view's name. */
+  constructor(readonly page: Page, containerId: string, viewName: string) {
+    // The side bar holds one composite per container, with one pane per view (its header hidden when alone).
+    this.list = page
+      .locator(`[id="workbench.view.extension.${containerId}"] .pane:has(> .pane-header[aria-label="${viewName} Section"]) .monaco-list[role="tree"]`)
+      .first();
+  }
+
+  /** The row whose label is exactly `label` (only rows the list has rendered: see `scrollTo`). */
+  row(label: string): Locator {
+    return this.list.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
+  }
+
+  /** Waits until a row labelled `label` exists, scrolling the list to find it. */
+  async scrollTo(label: string, timeoutMs = 30_000): Promise<Locator> {
+    const row = this.row(label);
+    const deadline = Date.now() + timeoutMs;
+    let direction = 1;
+    for (;;) {
+      // The tree re-renders rows as nodes load, so a row found may be replaced before it is scrolled to.
+      if ((await row.count()) > 0 && (await row.scrollIntoViewIfNeeded({ timeout: 2000 }).then(() => true, () => false))) return row;
+      if (Date.now() > deadline) throw new Error(`no tree row "${label}"; rows on screen: ${(await this.rows()).map((r) => r.label).join(' | ')}`);
+      // Rows appear as they load, and a long list renders only what is on screen: wheel through it, down then up.
+      const before = await this.renderedIndexes();
+      await this.list.hover();
+      await this.page.mouse.wheel(0, direction * 400);
+      await this.page.waitForTimeout(150);
+      if ((await this.renderedIndexes()) === before) direction = -direction;
+    }
+  }
+
+  private async renderedIndexes(): Promise<string> {
+    return (await this.list.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-index')))).join(',');
+  }
+
+  /** The rows currently rendered, in order. */
+  async rows(): Promise<Row[]> {
+    return this.list.locator('.monaco-list-row').evaluateAll((rows) =>
+      rows
+        .map((r) => ({
+          index: Number(r.getAttribute('data-index')),
+          label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+          description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
+          level: Number(r.getAttribute('aria-level')),
+          expanded: r.hasAttribute('aria-expanded') ? r.getAttribute('aria-expanded') === 'true' : undefined,
+        }))
+        .sort((a, b) => a.index - b.index)
+        .map(({ label, description, level, expanded }) => ({ label, description, level, expanded })),
+    );
+  }
+
+  /** The rendered direct children of the row `label`. */
+  async children(label: string): Promise<Row[]> {
+    const rows = await this.rows();
+    const at = rows.findIndex((r) => r.label === label);
+    if (at < 0) throw new Error(`no tree row "${label}"`);
+    const out: Row[] = [];
+    for (const r of rows.slice(at + 1)) {
+      if (r.level <= rows[at].level) break;
+      if (r.level === rows[at].level + 1) out.push(r);
+    }
+    return out;
+  }
+
+  async description(label: string): Promise<string> {
+    return ((await (await this.scrollTo(label)).locator('.label-description').textContent()) ?? '').trim();
+  }
+
+  /** Expands the row `label` (a click on its twistie) unless it is expanded already. */
+  async expand(label: string): Promise<void> {
+    const row = await this.scrollTo(label);
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
+  }
+
+  async collapse(label: string): Promise<void> {
+    const row = await this.scrollTo(label);
+    if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+  }
+
+  /** Clicks the row `label` (opens a message, runs "Load more…"). */
+  async click(label: string): Promise<void> {
+    await (await this.scrollTo(label)).click();
+  }
+
+  /** Runs an entry of the row's context menu (right click). */
+  async contextMenu(label: string, action: string): Promise<void> {
+    const menu = this.page.locator('.monaco-menu');
+    const closed = (): Promise<boolean> => menu.first().waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+    for (let attempt = 1; ; attempt++) {
+      await (await this.scrollTo(label)).click({ button: 'right' });
+      const item = menu.locator('.action-item:not(.disabled) .action-label', { hasText: exactly(action) }).first();
+      await item.click();
+      if (await closed()) return;
+      // The menu sometimes ignores a click (seen after the tree refreshed under it); the item has focus from the
+      // pointer resting on it, so Enter chooses it as a keyboard user would.
+      await item.hover();
+      await this.page.keyboard.press('Enter');
+      if (await closed()) return;
+      if (attempt === 3) throw new Error(`the context menu entry "${action}" of "${label}" did not respond`);
+      await this.page.keyboard.press('Escape');
+    }
+  }
+
+  /** Clicks an inline action button of the row (shown on hover), found by its title. */
+  async inlineAction(label: string, title: string): Promise<void> {
+    const row = await this.scrollTo(label);
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label^="${title}"]`).click();
+  }
+
+  /** The button of the view's welcome content (shown while the tree is empty). */
+  welcomeButton(text: string): Locator {
+    return this.page.locator('.welcome-view-content .monaco-button', { hasText: exactly(text) });
+  }
+}
