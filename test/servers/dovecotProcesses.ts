@@ -88,7 +88,11 @@ function killAllSync(): void {
   for (const [dir, masters] of live) {
     signal(processesMentioning(basename(dir)).filter((pid) => !masters.includes(pid)), 'SIGKILL');
     signal(masters, 'SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    } catch {
+      // A killed process may still be writing into it; the next run's sweep removes what is left.
+    }
   }
   live.clear();
 }
@@ -176,6 +180,6 @@ export function sweepStaleServers(): void {
     if (isAlive(owner.ownerPid)) continue;
     signal(owner.masters.filter((pid) => cmdline(pid).includes(dir)), 'SIGKILL');
     signal(processesMentioning(name), 'SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }

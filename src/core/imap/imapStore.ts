@@ -162,7 +162,10 @@ export class ImapStore implements MailStore, PartialFetcher {
   private scheduleIdleClose(): void {
     clearTimeout(this.idleTimer);
     if (this.busy > 0 || !this.client) return;
-    this.idleTimer = setTimeout(() => void this.close(), this.options.idleCloseMs ?? 5 * 60_000);
+    // imapflow's socket timeout also runs while idle (we do not IDLE), so an unused connection is closed
+    // politely (LOGOUT) before that timeout would tear it down with an error.
+    const idle = Math.min(this.options.idleCloseMs ?? 5 * 60_000, Math.floor(this.options.limits.socketTimeoutMs * 0.8));
+    this.idleTimer = setTimeout(() => void this.close(), idle);
     this.idleTimer.unref();
   }
 
