@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { AccountDefinition } from '../../src/core/accounts/account';
 import { ImapStore } from '../../src/core/imap/imapStore';
+import { MailStore } from '../../src/core/mailStore';
+import { Pop3Store } from '../../src/core/pop3/pop3Store';
 import { DEFAULT_LIMITS } from '../../src/core/mailStore';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
 import { DovecotServer, startDovecot } from '../servers/dovecot';
@@ -58,21 +60,25 @@ async function seed(server: DovecotServer, user: string, size: number): Promise<
   return performance.now() - start;
 }
 
-async function run(server: DovecotServer, size: number, seedMs: number): Promise<Result> {
+type Protocol = 'imap' | 'pop3';
+
+async function run(server: DovecotServer, size: number, seedMs: number, protocol: Protocol): Promise<Result> {
   const { user, password } = server.users.find((u) => u.user === `bench${size}`)!;
   const account: AccountDefinition = {
     id: `bench-${size}`,
     label: `bench ${size}`,
-    protocol: 'imap',
+    protocol,
     host: server.host,
-    port: server.ports.imaps,
+    port: protocol === 'imap' ? server.ports.imaps : server.ports.pop3s,
     security: 'tls',
     user,
     allowInvalidCertificate: false,
     useApop: false,
   };
   const tap = new TrafficTap(() => undefined, { maxLiteralBytes: 4096 });
-  const store = new ImapStore(account, password, tap, { limits: DEFAULT_LIMITS, ca: server.ca });
+  const options = { limits: DEFAULT_LIMITS, ca: server.ca };
+  // POP3: every call is its own short session (connect, TLS, login, work, RSET, QUIT), so nothing is "warm".
+  const store: MailStore = protocol === 'imap' ? new ImapStore(account, password, tap, options) : new Pop3Store(account, password, tap, options);
   const steps = new Map<string, Sample>();
   const heapBeforeMb = heapMb();
   try {
@@ -126,14 +132,20 @@ async function main(): Promise<void> {
     const seedMs = new Map<number, number>();
     for (const size of SIZES) seedMs.set(size, await seed(server, `bench${size}`, size));
     // One discarded round first: otherwise the first size measured also pays for V8 compiling imapflow's parser.
-    await run(server, SIZES[0], 0);
-    const results: Result[] = [];
-    for (const size of SIZES) results.push(await run(server, size, seedMs.get(size)!));
-    console.log(`Mail Inspector benchmark: ImapStore over TLS to Dovecot on 127.0.0.1, INBOX of each size, page of ${PAGE}`);
+    await run(server, SIZES[0], 0, 'imap');
+    await run(server, SIZES[0], 0, 'pop3');
+    const imap: Result[] = [];
+    for (const size of SIZES) imap.push(await run(server, size, seedMs.get(size)!, 'imap'));
+    const pop3: Result[] = [];
+    for (const size of SIZES) pop3.push(await run(server, size, seedMs.get(size)!, 'pop3'));
+    console.log(`Mail Inspector benchmark: Dovecot on 127.0.0.1 over TLS, INBOX of each size, page of ${PAGE}`);
     console.log(`Dovecot started in ${int(startMs)} ms; seeding (write Maildir, force-resync, index): ` +
-      results.map((r) => `${int(r.size)} messages in ${(r.seedMs / 1000).toFixed(1)} s`).join(', '));
+      imap.map((r) => `${int(r.size)} messages in ${(r.seedMs / 1000).toFixed(1)} s`).join(', '));
     console.log('Bytes are protocol bytes both ways as the TrafficTap counts them (before TLS); ratios are large ÷ small.\n');
-    console.log(table(results));
+    console.log('IMAP (ImapStore: one connection, reused)');
+    console.log(table(imap));
+    console.log('\nPOP3 (Pop3Store: one short session per operation)');
+    console.log(table(pop3));
     if (!gc) console.log('\n(heap figures include garbage: run with --expose-gc)');
   } finally {
     await server.stop();
