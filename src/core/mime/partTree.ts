@@ -1,4 +1,5 @@
 import { Address } from '../mailStore';
+import type { PartFields } from './treeBuilder';
 
 /** Where a tree came from: IMAP BODYSTRUCTURE (no body downloaded) or a parse of the raw bytes. */
 export type PartTreeSource = 'bodystructure' | 'raw';
@@ -28,7 +29,7 @@ export interface ByteRange {
 }
 
 /** One node of a message's MIME structure, the same whether it came from BODYSTRUCTURE or from raw bytes. */
-export interface MimePart {
+export interface MimePart extends PartFields {
   /**
    * IMAP section specifier of the part's body, usable as-is in `BODY.PEEK[<section>]`: "1", "1.2", … for
    * parts; "TEXT" for a multipart message root; "<S>.TEXT" / "<S>.1" for the body of the message/rfc822 part S.
@@ -36,22 +37,6 @@ export interface MimePart {
   readonly section: string;
   /** 0 for the message's root, +1 per multipart or encapsulated message level. */
   readonly depth: number;
-  /** Lower-case "type/subtype"; text/plain when the part does not say (RFC 2045). */
-  readonly contentType: string;
-  /** Charset parameter as written (not normalised), if any. */
-  readonly charset: string | undefined;
-  /** Lower-case Content-Transfer-Encoding ("base64", "quoted-printable", "7bit", …); undefined when absent. */
-  readonly encoding: string | undefined;
-  /** Octets of the body as stored (still transfer-encoded), as IMAP counts them; undefined for multiparts from BODYSTRUCTURE. */
-  readonly size: number | undefined;
-  /** File name from Content-Disposition filename or Content-Type name, RFC 2231/2047 decoded; NOT safe for a path. */
-  readonly fileName: string | undefined;
-  /** Lower-case disposition ("inline", "attachment"), if any. */
-  readonly disposition: string | undefined;
-  /** Content-ID without the angle brackets, if any (used to resolve `cid:` links). */
-  readonly contentId: string | undefined;
-  /** Set for text with format=flowed (RFC 3676). */
-  readonly flowed: { readonly delSp: boolean } | undefined;
   /** Sub-parts of a multipart, in order; empty for other parts. */
   readonly children: readonly MimePart[];
   /** Set for message/rfc822 parts whose content is an encapsulated message. */

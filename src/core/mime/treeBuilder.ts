@@ -6,13 +6,21 @@ import { ByteRange, MimePart, PartTree, PartTreeLimits, PartTreeSource, TreeNoti
 
 /** What a source knows about one part. */
 export interface PartFields {
+  /** Lower-case "type/subtype"; text/plain when the part does not say (RFC 2045). */
   readonly contentType: string;
+  /** Charset parameter as written (not normalised), if any. */
   readonly charset: string | undefined;
+  /** Lower-case Content-Transfer-Encoding ("base64", "quoted-printable", "7bit", …); undefined when absent. */
   readonly encoding: string | undefined;
+  /** Octets of the body as stored (still transfer-encoded), as IMAP counts them; undefined for multiparts from BODYSTRUCTURE. */
   readonly size: number | undefined;
+  /** File name from Content-Disposition filename or Content-Type name, RFC 2231/2047 decoded; NOT safe for a path. */
   readonly fileName: string | undefined;
+  /** Lower-case disposition ("inline", "attachment"), if any. */
   readonly disposition: string | undefined;
+  /** Content-ID without the angle brackets, if any (used to resolve `cid:` links). */
   readonly contentId: string | undefined;
+  /** Set for text with format=flowed (RFC 3676). */
   readonly flowed: { readonly delSp: boolean } | undefined;
 }
 

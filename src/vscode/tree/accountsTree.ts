@@ -8,6 +8,7 @@ import { AccountService } from '../accountService';
 import { MessageRef } from '../documents/uris';
 import { MessageInspectors } from '../inspection/inspectors';
 import { AccountNode, ErrorNode, FolderNode, LoadMoreNode, NoticeNode, TreeBackend } from './nodes';
+import { NodeTreeProvider } from './nodeTreeProvider';
 import { TreeNode } from './treeNode';
 
 export const VIEW_ID = 'mailInspector.accounts';
@@ -25,9 +26,7 @@ class PasswordNeeded extends Error {}
  * The Accounts tree. Caches folder lists and loaded pages per account, so expanding and collapsing
  * costs no traffic; Refresh drops the cache of one account or folder. Failures become one error node.
  */
-export class AccountsTreeProvider implements vscode.TreeDataProvider<TreeNode>, TreeBackend, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
+export class AccountsTreeProvider extends NodeTreeProvider implements TreeBackend, vscode.Disposable {
   private readonly folderCache = new Map<string, FolderInfo[]>();
   private readonly pages = new Map<string, FolderPage>();
   private readonly nodes = new Map<string, TreeNode>();
@@ -36,6 +35,7 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly treeNotes = new Map<string, string>();
 
   constructor(private readonly accounts: AccountService, private readonly inspectors: MessageInspectors) {
+    super();
     this.subscription = accounts.onDidChange(() => {
       const ids = new Set(accounts.accounts().map((a) => a.id));
       for (const key of [...this.folderCache.keys()]) if (!ids.has(key)) this.forgetAccount(key);
@@ -43,15 +43,7 @@ export class AccountsTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     });
   }
 
-  getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.toTreeItem();
-  }
-
-  getParent(node: TreeNode): TreeNode | undefined {
-    return node.parent;
-  }
-
-  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+  override async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       const problems = this.accounts.settings.accountProblems.map(
         (p) => new NoticeNode(undefined, `problem:${p.index}`, `Account ${p.index + 1} in settings is invalid: ${p.error.message}`, 'warning', {

@@ -3,6 +3,7 @@ import { fromNodeError, MailError } from '../../core/errors';
 import { MessageRef } from '../documents/uris';
 import { MessageInspectors } from '../inspection/inspectors';
 import { partNodes } from './partNodes';
+import { NodeTreeProvider } from './nodeTreeProvider';
 import { TreeNode } from './treeNode';
 
 export const FILES_VIEW_ID = 'mailInspector.files';
@@ -67,13 +68,12 @@ class FileErrorNode extends TreeNode {
 }
 
 /** The "Message Files" view: .eml files of the workspace plus files inspected explicitly. */
-export class FilesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
+export class FilesTreeProvider extends NodeTreeProvider implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly nodes = new Map<string, FileMessageNode>();
 
   constructor(private readonly state: vscode.Memento, private readonly inspectors: MessageInspectors) {
+    super();
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.eml');
     const refresh = (uri: vscode.Uri): void => {
       this.inspectors.forget(`file\0${uri.toString()}`);
@@ -106,15 +106,7 @@ export class FilesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     return node;
   }
 
-  getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.toTreeItem();
-  }
-
-  getParent(node: TreeNode): TreeNode | undefined {
-    return node.parent;
-  }
-
-  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+  override async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       const found = vscode.workspace.workspaceFolders ? await vscode.workspace.findFiles('**/*.eml', '**/node_modules/**', MAX_WORKSPACE_FILES) : [];
       const inspected = this.state.get<string[]>(INSPECTED_KEY, []).map((f) => vscode.Uri.parse(f));
