@@ -104,8 +104,9 @@ export class FolderNode extends TreeNode {
       item.iconPath = new vscode.ThemeIcon('folder-library');
     } else {
       const parts: string[] = [];
-      if (f.unseen) parts.push(`${f.unseen} unseen`);
-      if (f.total !== undefined) parts.push(f.unseen ? `${f.total}` : `${f.total} messages`);
+      const n = (x: number): string => x.toLocaleString('en-US');
+      if (f.unseen) parts.push(`${n(f.unseen)} unseen`);
+      if (f.total !== undefined) parts.push(f.unseen ? n(f.total) : `${n(f.total)} message${f.total === 1 ? '' : 's'}`);
       if (f.size !== undefined) parts.push(formatSize(f.size));
       item.description = parts.join(' · ');
       item.iconPath = new vscode.ThemeIcon(f.specialUse ? SPECIAL_ICONS[f.specialUse] ?? 'folder' : 'folder');
