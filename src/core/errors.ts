@@ -16,7 +16,7 @@ export type MailErrorReason =
   | 'protocol'; // the server's reply made no sense
 
 const EXPLANATIONS: Record<MailErrorReason, string> = {
-  config: 'The account settings are not valid.',
+  config: 'The settings or the request are not valid.',
   dns: 'The host name could not be found.',
   refused: 'The server refused the connection: nothing is listening on that host and port.',
   network: 'The connection to the server was lost.',

@@ -4,7 +4,7 @@
 import { after, before } from 'node:test';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startDovecot, type DovecotServer } from '../servers/dovecot';
 import { openBrowser, type BrowserSession } from './harness/browser';
@@ -22,6 +22,8 @@ import { Workbench } from './pages/workbench';
 export const VIEW_CONTAINER = 'Mail Inspector';
 const CONTAINER_ID = 'mailInspector';
 const ACCOUNTS_VIEW = 'Accounts';
+/** The second view of the container: .eml files of the workspace and files inspected explicitly. */
+const FILES_VIEW = 'Message Files';
 
 export interface E2EOptions {
   /** Seeds the test Dovecot before the editor starts (e.g. `standardMailbox`). */
@@ -30,6 +32,10 @@ export interface E2EOptions {
   settings?: (dovecot: DovecotServer) => Record<string, unknown>;
   /** Users of the test Dovecot; its default otherwise. */
   users?: { user: string; password: string }[];
+  /** Extra environment of code-server (e.g. EXTENSIONS_GALLERY); the extension host inherits it too. */
+  editorEnv?: Record<string, string>;
+  /** Files written into the workspace folder (paths relative to it, folders created) before the editor starts. */
+  workspaceFiles?: Record<string, Buffer | string>;
 }
 
 export interface E2E {
@@ -41,6 +47,10 @@ export interface E2E {
   readonly quickInput: QuickInput;
   readonly dialog: Dialog;
   readonly tree: TreeView;
+  /** The "Message Files" view. */
+  readonly files: TreeView;
+  /** The workspace folder code-server opened. */
+  readonly workspace: string;
   readonly editor: EditorArea;
   readonly output: OutputPanel;
   /** Whatever `seed` returned (e.g. the StandardManifest). */
@@ -82,6 +92,8 @@ export function useE2E(options: E2EOptions = {}): E2E {
     get quickInput() { return get().workbench.quickInput; },
     get dialog() { return get().dialog; },
     get tree() { return get().tree; },
+    get files() { return get().files; },
+    get workspace() { return get().workspace; },
     get editor() { return get().editor; },
     get output() { return get().output; },
     get seeded() { return get().seeded; },
@@ -99,6 +111,8 @@ interface Started {
   workbench: Workbench;
   dialog: Dialog;
   tree: TreeView;
+  files: TreeView;
+  workspace: string;
   editor: EditorArea;
   output: OutputPanel;
   seeded: unknown;
@@ -130,19 +144,24 @@ async function start(options: E2EOptions): Promise<Started> {
     const seeded = options.seed ? await options.seed(dovecot) : undefined;
     const profile = createProfile(dir, options.settings?.(dovecot) ?? {});
     installExtension(install, profile, vsix);
+    const workspace = join(dir, 'workspace');
+    for (const [name, content] of Object.entries(options.workspaceFiles ?? {})) {
+      mkdirSync(dirname(join(workspace, name)), { recursive: true });
+      writeFileSync(join(workspace, name), content);
+    }
     const serverLogFile = join(dir, 'code-server.log');
     const codeServer = await startCodeServer(install, profile, {
-      folder: join(dir, 'workspace'),
+      folder: workspace,
       logFile: serverLogFile,
       // The extension host inherits this: Node then trusts the test server's self-signed certificate.
-      env: { NODE_EXTRA_CA_CERTS: dovecot.caFile },
+      env: { ...options.editorEnv, NODE_EXTRA_CA_CERTS: dovecot.caFile },
     });
     cleanups.push(() => codeServer.stop());
     const browser = await openBrowser(codeServer.url);
     cleanups.push(() => browser.close());
     const page = browser.page;
     const workbench = new Workbench(page);
-    await workbench.load(codeServer.url, join(dir, 'workspace'));
+    await workbench.load(codeServer.url, workspace);
     return {
       dovecot,
       codeServer,
@@ -151,6 +170,8 @@ async function start(options: E2EOptions): Promise<Started> {
       workbench,
       dialog: new Dialog(page),
       tree: new TreeView(page, CONTAINER_ID, ACCOUNTS_VIEW),
+      files: new TreeView(page, CONTAINER_ID, FILES_VIEW),
+      workspace,
       editor: new EditorArea(page),
       output: new OutputPanel(page),
       seeded,

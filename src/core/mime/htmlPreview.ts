@@ -89,7 +89,8 @@ interface Context {
 
 /** Builds the webview page for an HTML part: sanitised, strict CSP, remote content blocked unless allowed. */
 export function buildHtmlPreview(html: string, options: HtmlPreviewOptions): HtmlPreview {
-  checkToken(options.cspSource, 'cspSource', /^[^\s;,'"<>]+( [^\s;,'"<>]+)*$/);
+  // VS Code's webview.cspSource is a list of sources such as "'self' https://*.vscode-cdn.net".
+  checkToken(options.cspSource, 'cspSource', /^('self'|[^\s;,'"<>]+)( ('self'|[^\s;,'"<>]+))*$/);
   if (options.nonce !== undefined) checkToken(options.nonce, 'nonce', /^[A-Za-z0-9+/_=-]{16,}$/);
   if (options.scriptUri !== undefined && options.nonce === undefined) throw new MailError('config', 'A script needs a nonce.');
   const ctx: Context = {

@@ -1,8 +1,14 @@
 import * as vscode from 'vscode';
 import { MailError } from '../../core/errors';
+import { accountOf } from '../tree/accountsTree';
+import { TreeNode } from '../tree/treeNode';
 
-/** Turns a failure into one error message (with a way to the traffic) and one log line. Cancellation is silent. */
-export function reportError(log: vscode.LogOutputChannel, what: string, error: unknown, trafficTarget?: unknown): void {
+/**
+ * Turns a failure into one error message and one log line; a failure on an account's node offers its traffic.
+ * Cancellation is silent.
+ */
+export function reportError(log: vscode.LogOutputChannel, what: string, error: unknown, node?: TreeNode): void {
+  const trafficTarget = accountOf(node) ? node : undefined;
   if (MailError.is(error, 'cancelled')) return;
   const text = MailError.is(error)
     ? `${what}: ${error.explanation}${error.serverText ? ` Server said: ${error.serverText}` : error.message !== error.explanation ? ` (${error.message})` : ''}`

@@ -1,6 +1,7 @@
 // The editor area: tabs and the text of the active editor.
 import type { Locator, Page } from 'playwright-core';
 import { copyAllText } from './clipboard';
+import { exactly } from './text';
 
 export class EditorArea {
   constructor(readonly page: Page) {}
@@ -19,6 +20,11 @@ export class EditorArea {
       if (Date.now() > deadline) throw new Error(`the active editor tab is "${current}", not ${name}`);
       await this.page.waitForTimeout(200);
     }
+  }
+
+  /** The tab titled `title` (e.g. a webview panel's "Preview: …"), in any editor group. */
+  tab(title: string): Locator {
+    return this.page.locator('.part.editor .tabs-container .tab').filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) }).first();
   }
 
   private editor(): Locator {

@@ -15,7 +15,7 @@ export class TreeView {
   readonly list: Locator;
 
   /** `containerId` is the contributed view container id (e.g. "mailInspector"), `viewName` the view's name. */
-  constructor(readonly page: Page, containerId: string, viewName: string) {
+  constructor(readonly page: Page, private readonly containerId: string, private readonly viewName: string) {
     // The side bar holds one composite per container, with one pane per view (its header hidden when alone).
     this.list = page
       .locator(`[id="workbench.view.extension.${containerId}"] .pane:has(> .pane-header[aria-label="${viewName} Section"]) .monaco-list[role="tree"]`)
@@ -123,6 +123,19 @@ export class TreeView {
     const row = await this.scrollTo(label);
     await row.hover();
     await row.locator(`.actions .action-label[aria-label^="${title}"]`).click();
+  }
+
+  /** The view's section header in the side bar (shown when the container holds more than one view). */
+  sectionHeader(): Locator {
+    return this.page.locator(`[id="workbench.view.extension.${this.containerId}"] .pane-header[aria-label="${this.viewName} Section"]`).first();
+  }
+
+  /** Expands or collapses the view's section (a click on its header), e.g. to give another view the room. */
+  async setSectionExpanded(expanded: boolean): Promise<void> {
+    const header = this.sectionHeader();
+    await header.waitFor();
+    if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
+    await this.page.waitForFunction(([el, want]) => el?.getAttribute('aria-expanded') === String(want), [await header.elementHandle(), expanded] as const);
   }
 
   /** The button of the view's welcome content (shown while the tree is empty). */

@@ -37,6 +37,17 @@ export class Workbench {
     await this.page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(title, 'i') }).waitFor();
   }
 
+  /** A notification toast whose message matches `text`. */
+  notification(text: RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+  }
+
+  /** Closes every notification (as the bell's "Clear All Notifications" does), e.g. before a screenshot. */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+  }
+
   /** Drags the sash right of the side bar so that the side bar is `width` pixels wide. */
   async resizeSideBar(width: number): Promise<void> {
     const sidebar = await this.page.locator('.part.sidebar').boundingBox();

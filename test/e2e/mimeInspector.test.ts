@@ -1,0 +1,149 @@
+// A person inspecting messages part by part: expand a server message into its MIME parts, open a text part, save
+// an attachment through the save dialog, read the headers, preview an HTML part with remote content blocked (and
+// no request leaving the browser), then inspect a local .eml file of the workspace the same way. Each step is a
+// test; they run in order on one editor.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CORPUS, readFixture } from '../fixtures/expectations';
+import { standardMailbox, type StandardManifest } from '../servers/sampleMail';
+import { useE2E, VIEW_CONTAINER } from './fixture';
+import { SimpleFileDialog } from './pages/fileDialog';
+import { NetworkLog } from './pages/networkLog';
+import { StatusBar } from './pages/statusBar';
+import { Webviews } from './pages/webview';
+
+const PASSWORD = 'alice-mime-pw';
+const ACCOUNT = 'Alice';
+const LOCAL_FILE = 'mixed.eml';
+const e2e = useE2E({
+  users: [{ user: 'alice', password: PASSWORD }],
+  seed: (dovecot) => standardMailbox(dovecot, 'alice'),
+  settings: (dovecot) => ({
+    'mailInspector.accounts': [{ id: 'demo', label: ACCOUNT, protocol: 'imap', host: '127.0.0.1', port: dovecot.ports.imaps, security: 'tls', user: 'alice' }],
+  }),
+  // No extension gallery: the workbench would otherwise ask open-vsx.org about extensions (e.g. Copilot Chat) on
+  // its own, and the requests checked below are to be the editor's and the extension's only.
+  editorEnv: { EXTENSIONS_GALLERY: '{}' },
+  workspaceFiles: { [`mail/${LOCAL_FILE}`]: readFixture(LOCAL_FILE) },
+});
+const manifest = (): StandardManifest => e2e.seeded as StandardManifest;
+const REPORT = 'Report with attachments';
+const NEWSLETTER = 'HTML newsletter';
+
+// Every request Chromium makes from the first test on; the editor itself is served from 127.0.0.1.
+let network: NetworkLog | undefined;
+const saveDir = mkdtempSync(join(tmpdir(), 'mi-e2e-save-'));
+after(() => {
+  network?.stop();
+  rmSync(saveDir, { recursive: true, force: true });
+});
+
+/** The decoded bytes of the seeded message's part with `contentType` (a base64 leaf of a multipart message). */
+function decodedPart(raw: Buffer, contentType: string): Buffer {
+  const part = raw.toString('utf8').split(/\r\n--[^\r\n]+\r\n/).find((p) => p.startsWith(`Content-Type: ${contentType}`));
+  if (!part) throw new Error(`no ${contentType} part in the seeded message`);
+  return Buffer.from(part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n--[^\r\n]*--\r\n$/, ''), 'base64');
+}
+
+/** Requests that left the browser for a host other than the editor's own (127.0.0.1). */
+async function remoteRequests(): Promise<string[]> {
+  return ((await network?.leftTheBrowser(['127.0.0.1'])) ?? []).map((r) => `${r.url} (from ${r.from})`);
+}
+
+test('asks for the password of a pre-configured account, then lists its folders', async () => {
+  network = NetworkLog.start(e2e.page);
+  await e2e.workbench.openViewContainer(VIEW_CONTAINER);
+  await e2e.workbench.resizeSideBar(440);
+  await e2e.tree.expand(ACCOUNT);
+  await e2e.quickInput.waitForStep(`Password for ${ACCOUNT}`);
+  assert.ok(await e2e.quickInput.isPassword(), 'the password box shows the password');
+  await e2e.quickInput.enter(`Password for ${ACCOUNT}`, PASSWORD);
+  await e2e.tree.scrollTo('INBOX');
+});
+
+test("expands a message into its MIME parts, labelled by section and type, with the file names", async () => {
+  await e2e.tree.expand('INBOX');
+  await e2e.tree.expand(REPORT);
+  await e2e.tree.scrollTo('3 image/png');
+  const parts = await e2e.tree.children(REPORT);
+  assert.deepEqual(parts.map((p) => p.label), ['1 text/plain', '2 application/pdf', '3 image/png']);
+  assert.match(parts[1].description, /Übersicht\.pdf/);
+  assert.match(parts[1].description, /attachment/);
+  assert.match(parts[2].description, /chart\.png/);
+  assert.match(parts[2].description, /inline/);
+  await e2e.screenshot('mime-parts');
+});
+
+test('opens a text part decoded, and the status bar says what fetching it cost', async () => {
+  await e2e.tree.click('1 text/plain');
+  await e2e.editor.waitForActiveTab(/\.txt$/);
+  assert.equal((await e2e.editor.text()).trimEnd(), 'The report and a chart are attached.');
+  const status = await new StatusBar(e2e.page).waitForItem(/Part 1: /);
+  assert.match(status, /Part 1: fetched \S+ \S+ of \S+ \S+/);
+});
+
+test('saves an attachment, decoded, through the save dialog', async () => {
+  const target = join(saveDir, 'saved report.pdf');
+  await e2e.tree.contextMenu('2 application/pdf', 'Save Part As…');
+  const offered = await new SimpleFileDialog(e2e.quickInput).save('Save part 2', 'Übersicht.pdf', target);
+  assert.equal(offered, join(e2e.workspace, 'Übersicht.pdf'), 'the dialog does not suggest the attachment\'s name in the workspace');
+  const expected = decodedPart(manifest().named.attachment.raw, 'application/pdf');
+  assert.ok(expected.subarray(0, 8).equals(Buffer.from('%PDF-1.4')), 'the seeded attachment is not the expected PDF');
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(target) || readFileSync(target).length < expected.length) {
+    if (Date.now() > deadline) throw new Error(`${target} was not written`);
+    await e2e.page.waitForTimeout(200);
+  }
+  assert.ok(readFileSync(target).equals(expected), 'the saved file is not the decoded attachment');
+  await e2e.workbench.notification(new RegExp(`Saved part 2 \\(${expected.length} bytes\\)`)).waitFor();
+  await e2e.workbench.clearNotifications();
+});
+
+test("shows a message's headers and its Received chain", async () => {
+  await e2e.tree.contextMenu(REPORT, 'Show Headers');
+  await e2e.editor.waitForActiveTab(/^headers\.md$/);
+  const text = await e2e.editor.text();
+  assert.match(text, new RegExp(`^# Headers of ${REPORT}`, 'm'));
+  for (const field of ['Date', 'From', 'To', 'Subject', 'Message-ID', 'MIME-Version', 'Content-Type']) {
+    assert.match(text, new RegExp(`^\\| \\d+ \\| ${field} \\|`, 'm'), `the headers do not list ${field}`);
+  }
+  assert.match(text, /^## Received chain/m);
+});
+
+test('previews an HTML part with its remote image blocked, and nothing leaves the browser', async () => {
+  await e2e.tree.collapse(REPORT);
+  await e2e.tree.expand(NEWSLETTER);
+  await e2e.tree.scrollTo('2 text/html');
+  await e2e.tree.inlineAction('2 text/html', 'Preview');
+  await e2e.editor.tab(`Preview: ${NEWSLETTER}`).waitFor();
+  const frame = await new Webviews(e2e.page).frameWithText('News of the week', e2e.workbench.notification(/Preview failed/));
+  await frame.getByText('1 remote resource blocked').waitFor();
+  await frame.getByRole('button', { name: 'Load remote content' }).waitFor();
+  // The tracker image would have been asked for by now if the preview let it through.
+  assert.deepEqual(await remoteRequests(), [], 'Chromium sent requests to other hosts');
+  assert.ok((network?.count ?? 0) > 0, 'no request was recorded at all: the network log does not work');
+  await e2e.screenshot('html-preview');
+});
+
+test('lists a .eml file of the workspace in "Message Files" and opens its parts', async () => {
+  const entry = CORPUS.find((c) => c.file === LOCAL_FILE);
+  const text = entry?.tree.children?.[0]?.text;
+  assert.ok(text, `the corpus has no first text part for ${LOCAL_FILE}`);
+  await e2e.tree.setSectionExpanded(false); // the room goes to the Message Files view
+  await e2e.files.setSectionExpanded(true);
+  await e2e.files.scrollTo(LOCAL_FILE);
+  assert.equal(await e2e.files.description(LOCAL_FILE), 'mail');
+  await e2e.files.expand(LOCAL_FILE);
+  await e2e.files.scrollTo('1 text/plain');
+  const parts = await e2e.files.children(LOCAL_FILE);
+  assert.deepEqual(parts.map((p) => p.label), ['1 text/plain', '2 application/pdf', '3 text/csv', '4 text/plain']);
+  assert.match(parts[1].description, /Résumé\.pdf/);
+  await e2e.files.click('1 text/plain');
+  await e2e.editor.waitForActiveTab(/\.txt$/);
+  assert.equal((await e2e.editor.text()).trimEnd(), text);
+  await e2e.screenshot('message-files');
+  assert.deepEqual(await remoteRequests(), [], 'Chromium sent requests to other hosts');
+});

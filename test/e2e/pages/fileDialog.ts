@@ -1,0 +1,36 @@
+// VS Code's own "simple" file dialog: code-server shows it instead of the operating system's dialog, as a quick
+// input whose text box holds a path. A person types (here: pastes) the whole path and presses Enter.
+import type { QuickInput } from './quickInput';
+
+interface TextBox {
+  value: string;
+}
+
+export class SimpleFileDialog {
+  constructor(private readonly quickInput: QuickInput) {}
+
+  /**
+   * Waits for the save dialog titled `title` to offer a file named `suggested` (it first shows a folder, then
+   * fills in the name: a path entered before that is overwritten), enters `path` (absolute) and accepts it.
+   * Returns the path the dialog had suggested.
+   */
+  async save(title: string, suggested: string, path: string): Promise<string> {
+    const page = this.quickInput.page;
+    await this.quickInput.waitForStep(title);
+    const input = await this.quickInput.input.elementHandle();
+    await page.waitForFunction(([el, name]) => (el as unknown as TextBox | null)?.value.endsWith(`/${name}`) === true, [input, suggested] as const);
+    const offered = await this.quickInput.input.inputValue();
+    await this.quickInput.input.focus();
+    // One change event with the whole path: typed key by key, the dialog completes folder names as it goes.
+    await this.quickInput.input.fill(path);
+    await page.waitForFunction(([el, want]) => (el as unknown as TextBox | null)?.value === want, [input, path] as const);
+    // The dialog ignores Enter while it is busy reading the folder just entered (and shows no sign of it for
+    // the first 800 ms), so Enter is pressed again, as a person would, until it closes.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Enter');
+      if (await this.quickInput.widget.waitFor({ state: 'hidden', timeout: 1000 }).then(() => true, () => false)) return offered;
+      const value = await this.quickInput.input.inputValue();
+      if (value !== path || attempt === 10) throw new Error(`the save dialog did not accept ${path}; it shows "${value}" (${await this.quickInput.message()})`);
+    }
+  }
+}
