@@ -4,7 +4,7 @@
 // test; they run in order on one editor.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORPUS, readFixture } from '../fixtures/expectations';
@@ -111,6 +111,57 @@ test("shows a message's headers and its Received chain", async () => {
     assert.match(text, new RegExp(`^\\| \\d+ \\| ${field} \\|`, 'm'), `the headers do not list ${field}`);
   }
   assert.match(text, /^## Received chain/m);
+});
+
+test('opens a part raw, still transfer-encoded, with its MIME header', async () => {
+  await e2e.tree.contextMenu('2 application/pdf', 'Open Raw Part');
+  await e2e.editor.waitForActiveTab(/^raw /);
+  const text = await e2e.editor.text();
+  assert.match(text, /^Content-Type: application\/pdf; name=/);
+  assert.match(text, /Content-Transfer-Encoding: base64/);
+  assert.ok(text.includes(Buffer.from('%PDF-1.4').toString('base64').slice(0, 8)), 'the body is not the base64 as stored');
+});
+
+test("opens an image part in VS Code's image viewer", async () => {
+  await e2e.tree.click('3 image/png');
+  await e2e.editor.waitForActiveTab(/^chart\.png$/);
+  // The image viewer is a webview (VS Code's media preview) whose <img> shows the part's decoded bytes: the
+  // picture decodes (the sample chart is 48 pixels wide) only if the bytes are the real PNG.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const images: string[] = [];
+    for (const frame of e2e.page.frames()) {
+      const found = await frame
+        .evaluate(() => {
+          const img = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null; naturalWidth: number } | null } }).document.querySelector('img');
+          return img ? `${img.naturalWidth} ${img.getAttribute('src') ?? ''}` : '';
+        })
+        .catch(() => '');
+      if (found) images.push(found);
+    }
+    if (images.some((i) => /^48 .*chart\.png/.test(decodeURIComponent(i)))) break;
+    if (Date.now() > deadline) throw new Error(`no image viewer shows the 48-pixel chart.png (images: ${images.join(', ') || 'none'})`);
+    await e2e.page.waitForTimeout(200);
+  }
+});
+
+test('saves all attachments of a message into a chosen folder, with their own names', async () => {
+  const folder = join(saveDir, 'all');
+  mkdirSync(folder);
+  await e2e.tree.contextMenu(REPORT, 'Save All Attachments…');
+  await new SimpleFileDialog(e2e.quickInput).chooseFolder(`Save 2 attachment(s) of "${REPORT}"`, folder);
+  await e2e.workbench.notification(/Saved 2 attachment\(s\)/).waitFor();
+  assert.deepEqual(readdirSync(folder).sort(), ['chart.png', 'Übersicht.pdf'].sort());
+  assert.ok(readFileSync(join(folder, 'Übersicht.pdf')).equals(decodedPart(manifest().named.attachment.raw, 'application/pdf')));
+  await e2e.workbench.clearNotifications();
+});
+
+test('compares two messages selected together in a diff editor', async () => {
+  await e2e.tree.click(REPORT);
+  await (await e2e.tree.scrollTo(NEWSLETTER)).click({ modifiers: ['Control'] });
+  await e2e.tree.contextMenu(NEWSLETTER, 'Compare with…');
+  await e2e.editor.tab(`"${REPORT}" ↔ "${NEWSLETTER}"`).waitFor();
+  await e2e.page.locator('.part.editor .editor-group-container.active .monaco-diff-editor').first().waitFor();
 });
 
 test('previews an HTML part with its remote image blocked, and nothing leaves the browser', async () => {

@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import type { SpecialUse } from '../../src/core/mailStore';
 import type { DovecotServer, SeedMessage } from './dovecot';
 
@@ -233,6 +234,48 @@ function base64Lines(bytes: Buffer): string {
 }
 
 /** A deterministic pseudo-random byte buffer (an attachment's content). */
+/** A real (decodable) PNG: a small bar chart, so image viewers show a picture. */
+export function barChartPng(width = 48, height = 32): Buffer {
+  const bars = [12, 26, 18, 30, 8, 22];
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3, 0xff); // filter byte 0, then white RGB pixels
+    row[0] = 0;
+    bars.forEach((h, b) => {
+      if (height - y > h) return;
+      for (let x = 2 + b * 8; x < 2 + b * 8 + 6; x++) row.set([0x2b, 0x6c, 0xb0], 1 + x * 3);
+    });
+    rows.push(row);
+  }
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
 function bytesOf(length: number, seed: number): Buffer {
   const out = Buffer.alloc(length);
   let x = seed >>> 0 || 1;
@@ -324,7 +367,7 @@ function inboxDrafts(): Draft[] {
       'Content-ID: <chart@example.com>',
       'Content-Transfer-Encoding: base64',
       '',
-      base64Lines(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), bytesOf(600, 11)])),
+      base64Lines(barChartPng()),
       `--${b}--`,
       '',
     ), 'utf8');

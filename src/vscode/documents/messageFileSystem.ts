@@ -86,8 +86,12 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
   }
 
   stat(uri: vscode.Uri): vscode.FileStat {
-    if (!fromDocumentUri(uri)) throw vscode.FileSystemError.FileNotFound(uri);
-    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: 0, permissions: vscode.FilePermission.Readonly };
+    const address = fromDocumentUri(uri);
+    if (!address) throw vscode.FileSystemError.FileNotFound(uri);
+    // The size is known once the document was fetched; viewers such as the image preview rely on it.
+    const m = address.message;
+    const known = this.documents.get(uri.toString()) ?? (address.view === 'message' && m.kind === 'server' ? this.raw.cached(m) : undefined);
+    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: known?.length ?? 0, permissions: vscode.FilePermission.Readonly };
   }
 
   watch(): vscode.Disposable {

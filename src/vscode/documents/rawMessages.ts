@@ -25,8 +25,9 @@ export class RawMessages {
     return pending;
   }
 
-  isCached(address: MessageAddress): boolean {
-    return this.cache.get(cacheKey(address)) !== undefined;
+  /** The message's bytes if they are in the cache (no fetch). */
+  cached(address: MessageAddress): Buffer | undefined {
+    return this.cache.get(cacheKey(address));
   }
 
   forgetAccount(accountId: string): void {

@@ -33,4 +33,22 @@ export class SimpleFileDialog {
       if (value !== path || attempt === 10) throw new Error(`the save dialog did not accept ${path}; it shows "${value}" (${await this.quickInput.message()})`);
     }
   }
+
+  /**
+   * Waits for the open dialog titled `title` (folder selection), enters the folder `path` (absolute) and accepts
+   * it with Enter, pressed again while the dialog is still reading the folder (as in `save`).
+   */
+  async chooseFolder(title: string, path: string): Promise<void> {
+    const page = this.quickInput.page;
+    await this.quickInput.waitForStep(title);
+    const input = await this.quickInput.input.elementHandle();
+    await this.quickInput.input.focus();
+    await this.quickInput.input.fill(path);
+    await page.waitForFunction(([el, want]) => (el as unknown as TextBox | null)?.value === want, [input, path] as const);
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Enter');
+      if (await this.quickInput.widget.waitFor({ state: 'hidden', timeout: 1000 }).then(() => true, () => false)) return;
+      if (attempt === 10) throw new Error(`the folder dialog did not accept ${path}; it shows "${await this.quickInput.input.inputValue()}" (${await this.quickInput.message()})`);
+    }
+  }
 }
