@@ -99,6 +99,23 @@ test('explains a wrong password in the tree', async () => {
   await e2e.screenshot('wrong-password');
 });
 
+test('Set Password with the right one retries, and the account lists its folders', async () => {
+  await e2e.tree.contextMenu(WRONG, 'Set Password');
+  await e2e.quickInput.enter(`Password for ${WRONG}`, PASSWORD);
+  await e2e.tree.scrollTo('INBOX');
+  const children = (await e2e.tree.children(WRONG)).map((r) => r.label);
+  assert.ok(children.includes('INBOX') && !children.includes('The server rejected the user name or password.'), children.join(', '));
+});
+
+test('Refresh on a folder shows mail that arrived since it was opened', async () => {
+  await e2e.tree.expand('INBOX');
+  const subject = 'Arrived after the folder was opened';
+  await e2e.dovecot.addMessages('alice', 'INBOX', [{ raw: `From: late@example.com\r\nTo: alice@example.com\r\nSubject: ${subject}\r\nDate: Sat, 01 Aug 2026 10:00:00 +0000\r\n\r\nHello.\r\n` }]);
+  assert.equal(await e2e.tree.row(subject).count(), 0, 'the new message shows before any refresh');
+  await e2e.tree.inlineAction('INBOX', 'Refresh');
+  await e2e.tree.scrollTo(subject);
+});
+
 test('removes the accounts after a confirmation', async () => {
   for (const name of [WRONG, ACCOUNT]) {
     await e2e.tree.contextMenu(name, 'Remove Account');

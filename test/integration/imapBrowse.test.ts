@@ -256,3 +256,19 @@ test('one MIME part is fetched without the attachment, and BODYSTRUCTURE without
     await handle.store.close();
   }
 });
+
+test('listing a folder again on the same connection sees mail that arrived meanwhile', async () => {
+  const handle = imapStore(server);
+  try {
+    await server.addMessages(USER(), 'Live', [{ raw: 'Subject: first\r\nFrom: a@example.com\r\n\r\n1\r\n' }]);
+    const before = await handle.store.listMessages('Live', 0, 10);
+    assert.equal(before.total, 1);
+    await server.addMessages(USER(), 'Live', [{ raw: 'Subject: second\r\nFrom: a@example.com\r\n\r\n2\r\n' }]);
+    const after = await handle.store.listMessages('Live', 0, 10);
+    assert.equal(after.total, 2);
+    assert.deepEqual(after.messages.map((m) => m.subject), ['second', 'first']);
+    assert.equal(handle.lines.filter((l) => l.direction === 'client' && / EXAMINE /.test(l.text)).length, 1, 'the folder stayed open');
+  } finally {
+    await handle.store.close();
+  }
+});

@@ -48,8 +48,11 @@ export class ImapStore implements MailStore, PartialFetcher {
   async listMessages(folderPath: string, offset: number, pageSize: number, signal?: Cancel): Promise<MessagePage> {
     checkFolderName(folderPath);
     return this.run(signal, async (client) => {
+      const wasOpen = client.mailbox !== false && client.mailbox.path === folderPath;
       const lock = await client.getMailboxLock(folderPath, { readOnly: true });
       try {
+        // A folder that stayed open learns of new or expunged mail only in reply to a command: ask (NOOP).
+        if (wasOpen) await client.noop();
         const mailbox = client.mailbox;
         const total = mailbox ? mailbox.exists : 0;
         const range = pageRange(total, offset, pageSize);

@@ -143,7 +143,10 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     if (node instanceof FolderNode) {
       this.pages.delete(pageKey(node.account.id, node.folder.path));
       this.inspectors.forget(`server\0${node.account.id}\0${node.folder.path}\0`);
-      this.changed.fire(node);
+      // The folder's counts come with the folder list (LIST-STATUS, one round trip): reload it too, keeping
+      // the other folders' pages; expanded folders stay expanded (stable ids).
+      this.folderCache.delete(node.account.id);
+      this.changed.fire(this.nodes.get(`account:${node.account.id}`) ?? node);
     } else if (account) {
       this.forgetAccount(account.id);
       this.changed.fire(this.nodes.get(`account:${account.id}`) ?? undefined);
