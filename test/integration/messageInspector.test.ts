@@ -119,3 +119,27 @@ test('headers: decoded, addresses parsed, Received chain with the delay between 
 test('an unknown section is a notFound error', async () => {
   await assert.rejects(new MessageInspector(rawSource()).content('9.9', 'decoded'), (e: unknown) => (e as { reason?: string }).reason === 'notFound');
 });
+
+test('where BODYSTRUCTURE and the downloaded bytes disagree, the tree says so (a base64-encoded message/rfc822)', async () => {
+  const inner = ['Subject: inner', 'Content-Type: multipart/alternative; boundary="in"', '', '--in', 'Content-Type: text/plain', '', 'hi', '--in', 'Content-Type: text/html', '', '<p>hi</p>', '--in--', ''].join('\r\n');
+  // RFC 2046 forbids encoding a message/rfc822 part; Dovecot still describes what it finds inside, the parser does not.
+  const odd = ['Subject: outer', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="out"', '', '--out', 'Content-Type: text/plain', '', 'see attached', '--out', 'Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64', '', Buffer.from(inner).toString('base64'), '--out--', ''].join('\r\n');
+  await server.addMessages(server.users[0]!.user, 'Odd', [{ raw: odd }]);
+  const oddUid = (await handle.store.listMessages('Odd', 0, 1)).messages[0]!.id;
+  const bytes = await handle.store.fetchRaw('Odd', oddUid);
+  const source: MessageSource = {
+    raw: async () => bytes,
+    structure: (signal) => handle.store.fetchStructure('Odd', oddUid, signal),
+    part: (section, signal) => handle.store.fetchPart('Odd', oddUid, section, signal),
+  };
+  assert.deepEqual((await new MessageInspector(source).tree()).notices, [], 'without the bytes at hand there is nothing to compare');
+  const notices = (await new MessageInspector({ ...source, cachedRaw: () => bytes }).tree()).notices;
+  assert.ok(notices.some((n) => n.kind === 'structureMismatch' && n.section === '2.1'), JSON.stringify(notices));
+});
+
+test('a downloaded message of another size than the listing announced is reported (POP3 LIST, files)', async () => {
+  const raw = Buffer.from(RAW, 'latin1');
+  assert.deepEqual((await new MessageInspector({ raw: async () => raw, expectedSize: raw.length }).tree()).notices, []);
+  const notices = (await new MessageInspector({ raw: async () => raw, expectedSize: raw.length + 10 }).tree()).notices;
+  assert.ok(notices.some((n) => n.kind === 'sizeMismatch'), JSON.stringify(notices));
+});

@@ -1,6 +1,7 @@
 import type { MessageStructureObject } from 'imapflow';
 import { MailError } from '../errors';
 import { Cancel, PartFetch } from '../mailStore';
+import { compareTrees } from '../mime/compareTrees';
 import { decodePartContent, DecodedContent } from '../mime/decodePart';
 import { partTreeFromBodyStructure } from '../mime/fromBodyStructure';
 import { partTreeFromRaw } from '../mime/fromRawMessage';
@@ -15,6 +16,10 @@ import { findPart, MimePart, PartTree, walkParts } from '../mime/partTree';
 export interface MessageSource {
   /** Whole raw message (cached by the caller as it sees fit). */
   raw(signal?: Cancel): Promise<Buffer>;
+  /** The raw message if it is already at hand (no fetch): lets a BODYSTRUCTURE tree be checked against it. */
+  cachedRaw?(): Buffer | undefined;
+  /** The size the server announced (POP3 LIST, IMAP RFC822.SIZE): a raw message of another size is reported. */
+  expectedSize?: number;
   structure?(signal?: Cancel): Promise<{ structure: unknown; size: number }>;
   part?(section: string, signal?: Cancel): Promise<PartFetch>;
 }
@@ -53,9 +58,15 @@ export class MessageInspector {
   private async buildTree(signal?: Cancel): Promise<PartTree> {
     if (this.source.structure) {
       const { structure, size } = await this.source.structure(signal);
-      return partTreeFromBodyStructure(structure as MessageStructureObject, size);
+      const tree = partTreeFromBodyStructure(structure as MessageStructureObject, size);
+      // When the bytes are at hand anyway, say where the server's description and the bytes disagree.
+      const raw = this.source.cachedRaw?.();
+      if (!raw) return tree;
+      const parsed = await partTreeFromRaw(raw, { signal, expectedSize: size });
+      const disagreements = [...parsed.notices.filter((n) => n.kind === 'sizeMismatch' && n.section === undefined), ...compareTrees(tree, parsed)];
+      return disagreements.length === 0 ? tree : { ...tree, notices: [...tree.notices, ...disagreements] };
     }
-    return partTreeFromRaw(await this.source.raw(signal), { signal });
+    return partTreeFromRaw(await this.source.raw(signal), { signal, ...(this.source.expectedSize !== undefined ? { expectedSize: this.source.expectedSize } : {}) });
   }
 
   async part(section: string, signal?: Cancel): Promise<MimePart> {

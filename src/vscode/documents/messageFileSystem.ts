@@ -51,7 +51,9 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
     const section = address.section ?? '';
     const content: PartContent = await inspector.content(section, address.view === 'rawPart' ? 'raw' : 'decoded', signal);
     const bytes = content.raw ?? (content.decoded?.text !== undefined ? Buffer.from(content.decoded.text, 'utf8') : (content.decoded?.binary ?? Buffer.alloc(0)));
-    return { bytes, cost: { section, wireBytes: content.wireBytes, messageSize: content.messageSize, warnings: content.decoded?.warnings ?? [] } };
+    // The tab says what the message's tree is missing or where it disagrees, besides decoding problems.
+    const treeNotices = (await inspector.tree(signal)).notices.map((n) => n.message);
+    return { bytes, cost: { section, wireBytes: content.wireBytes, messageSize: content.messageSize, warnings: [...(content.decoded?.warnings ?? []), ...treeNotices] } };
   }
 
   /** Fetches the document now (a command shows progress and may cancel), so the editor opens it from memory. */

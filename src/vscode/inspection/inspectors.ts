@@ -17,13 +17,14 @@ export class MessageInspectors {
 
   constructor(private readonly accounts: AccountService, private readonly messages: RawMessages) {}
 
-  get(ref: MessageRef): MessageInspector {
+  /** `expectedSize` is the size the listing announced (a raw message of another size is reported). */
+  get(ref: MessageRef, expectedSize?: number): MessageInspector {
     const key = messageKey(ref);
     let inspector = this.inspectors.get(key);
     if (inspector) {
       this.inspectors.delete(key);
     } else {
-      inspector = new MessageInspector(this.source(ref));
+      inspector = new MessageInspector({ ...this.source(ref), ...(expectedSize !== undefined ? { expectedSize } : {}) });
     }
     this.inspectors.set(key, inspector);
     for (const k of this.inspectors.keys()) {
@@ -52,8 +53,9 @@ export class MessageInspectors {
     }
     const address = { accountId: ref.accountId, folderPath: ref.folderPath, messageId: ref.messageId };
     const raw = (signal?: AbortSignal): Promise<Buffer> => this.messages.fetch(address, signal);
+    const cachedRaw = (): Buffer | undefined => this.messages.cached(address);
     const account = this.accounts.get(ref.accountId);
-    if (!account || account.protocol !== 'imap') return { raw };
+    if (!account || account.protocol !== 'imap') return { raw, cachedRaw };
     const store = async () => {
       const s = await this.accounts.store(account);
       if (!s) throw new MailError('cancelled', 'No password was given.');
@@ -62,6 +64,7 @@ export class MessageInspectors {
     };
     return {
       raw,
+      cachedRaw,
       structure: async (signal) => (await store()).fetchStructure(ref.folderPath, ref.messageId, signal),
       part: async (section, signal) => (await store()).fetchPart(ref.folderPath, ref.messageId, section, signal),
     };

@@ -98,8 +98,8 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     return { messages: page.messages, hasMore: page.nextOffset !== undefined, warning: page.warning };
   }
 
-  inspector(ref: MessageRef): MessageInspector {
-    return this.inspectors.get(ref);
+  inspector(ref: MessageRef, expectedSize?: number): MessageInspector {
+    return this.inspectors.get(ref, expectedSize);
   }
 
   partTreeLoaded(node: TreeNode, tree: PartTree): void {

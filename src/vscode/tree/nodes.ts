@@ -13,7 +13,7 @@ import { TreeNode } from './treeNode';
 export interface TreeBackend {
   folders(account: AccountDefinition): Promise<FolderInfo[]>;
   messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: MessageSummary[]; hasMore: boolean; warning?: string }>;
-  inspector(ref: MessageRef): MessageInspector;
+  inspector(ref: MessageRef, expectedSize?: number): MessageInspector;
   /** Called when a message's part tree is known, so its node can say what is missing. */
   partTreeLoaded(node: TreeNode, tree: PartTree): void;
   /** A short note about a message's part tree ("1,000 of 10,000 parts"), if it was cut. */
@@ -151,7 +151,7 @@ export class MessageNode extends TreeNode {
   }
 
   override async getChildren(): Promise<TreeNode[]> {
-    const inspector = this.backend.inspector(this.ref);
+    const inspector = this.backend.inspector(this.ref, this.message.size);
     const tree = await inspector.tree();
     this.backend.partTreeLoaded(this, tree);
     return partNodes(this, { ref: this.ref, title: this.message.subject || 'message', inspector, idPrefix: this.id }, tree);
