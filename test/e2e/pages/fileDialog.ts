@@ -20,6 +20,19 @@ export class SimpleFileDialog {
     const input = await this.quickInput.input.elementHandle();
     await page.waitForFunction(([el, name]) => (el as unknown as TextBox | null)?.value.endsWith(`/${name}`) === true, [input, suggested] as const);
     const offered = await this.quickInput.input.inputValue();
+    await this.enterAndAccept(path, 'save');
+    return offered;
+  }
+
+  /** Waits for the open dialog titled `title` (folder selection), enters the folder `path` (absolute) and accepts it. */
+  async chooseFolder(title: string, path: string): Promise<void> {
+    await this.quickInput.waitForStep(title);
+    await this.enterAndAccept(path, 'folder');
+  }
+
+  private async enterAndAccept(path: string, kind: string): Promise<void> {
+    const page = this.quickInput.page;
+    const input = await this.quickInput.input.elementHandle();
     await this.quickInput.input.focus();
     // One change event with the whole path: typed key by key, the dialog completes folder names as it goes.
     await this.quickInput.input.fill(path);
@@ -28,27 +41,9 @@ export class SimpleFileDialog {
     // the first 800 ms), so Enter is pressed again, as a person would, until it closes.
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('Enter');
-      if (await this.quickInput.widget.waitFor({ state: 'hidden', timeout: 1000 }).then(() => true, () => false)) return offered;
-      const value = await this.quickInput.input.inputValue();
-      if (value !== path || attempt === 10) throw new Error(`the save dialog did not accept ${path}; it shows "${value}" (${await this.quickInput.message()})`);
-    }
-  }
-
-  /**
-   * Waits for the open dialog titled `title` (folder selection), enters the folder `path` (absolute) and accepts
-   * it with Enter, pressed again while the dialog is still reading the folder (as in `save`).
-   */
-  async chooseFolder(title: string, path: string): Promise<void> {
-    const page = this.quickInput.page;
-    await this.quickInput.waitForStep(title);
-    const input = await this.quickInput.input.elementHandle();
-    await this.quickInput.input.focus();
-    await this.quickInput.input.fill(path);
-    await page.waitForFunction(([el, want]) => (el as unknown as TextBox | null)?.value === want, [input, path] as const);
-    for (let attempt = 1; ; attempt++) {
-      await page.keyboard.press('Enter');
       if (await this.quickInput.widget.waitFor({ state: 'hidden', timeout: 1000 }).then(() => true, () => false)) return;
-      if (attempt === 10) throw new Error(`the folder dialog did not accept ${path}; it shows "${await this.quickInput.input.inputValue()}" (${await this.quickInput.message()})`);
+      const value = await this.quickInput.input.inputValue();
+      if (value !== path || attempt === 10) throw new Error(`the ${kind} dialog did not accept ${path}; it shows "${value}" (${await this.quickInput.message()})`);
     }
   }
 }
