@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { MessageFileSystem } from './documents/messageFileSystem';
 import { SCHEME } from './documents/uris';
-import { formatSize } from './tree/messageLabels';
+import { formatBytes } from '../core/format';
 
 /** Status bar item for the active part tab: what opening it cost against the whole message, and decoding warnings. */
 export class PartCostStatus implements vscode.Disposable {
@@ -25,8 +25,8 @@ export class PartCostStatus implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const fetched = cost.wireBytes === undefined ? 'cut from the downloaded message' : `fetched ${formatSize(cost.wireBytes)}`;
-    this.item.text = `$(mail) Part ${cost.section}: ${fetched} of ${formatSize(cost.messageSize)}${cost.warnings.length ? ' $(warning)' : ''}`;
+    const fetched = cost.wireBytes === undefined ? 'cut from the downloaded message' : `fetched ${formatBytes(cost.wireBytes)}`;
+    this.item.text = `$(mail) Part ${cost.section}: ${fetched} of ${formatBytes(cost.messageSize)}${cost.warnings.length ? ' $(warning)' : ''}`;
     this.item.tooltip = [
       cost.wireBytes === undefined
         ? `This protocol cannot fetch one part: the part was cut from the whole message (${cost.messageSize} bytes).`

@@ -1,7 +1,8 @@
 import type { MessageEnvelopeObject, MessageStructureObject } from 'imapflow';
 import { Address } from '../mailStore';
 import { DEFAULT_PART_TREE_LIMITS, PartTree, PartTreeLimits, childSection, rootSection } from './partTree';
-import { EnvelopeFields, PartFields, PartHandle, PartTreeBuilder, formatBytes } from './treeBuilder';
+import { EnvelopeFields, PartFields, PartHandle, PartTreeBuilder } from './treeBuilder';
+import { formatBytes } from '../format';
 
 // imapflow parses BODYSTRUCTURE into MessageStructureObject and numbers parts itself (`part`), but it gives
 // the single-part body of an encapsulated message the section of the message/rfc822 part (e.g. "2"

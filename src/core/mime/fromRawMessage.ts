@@ -3,7 +3,8 @@ import { stripAngles } from './fromBodyStructure';
 import { parseAddressList, parseMailDate, safeDecode } from './headers';
 import { DEFAULT_PART_TREE_LIMITS, PartTree, PartTreeLimits } from './partTree';
 import { RawPart, splitRaw } from './rawSplitter';
-import { EnvelopeFields, PartFields, PartHandle, PartTreeBuilder, formatBytes } from './treeBuilder';
+import { EnvelopeFields, PartFields, PartHandle, PartTreeBuilder } from './treeBuilder';
+import { formatBytes } from '../format';
 
 /** Options for partTreeFromRaw. */
 export interface RawTreeOptions {

@@ -1,7 +1,7 @@
 import { Headers } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
-import { formatCount } from './partTree';
+import { formatCount } from '../format';
 
 // The header view: every field in order, as written and decoded. Splitting the block into fields (with
 // folding) is done by mailsplit's Headers, encoded words by libmime, address lists by nodemailer's

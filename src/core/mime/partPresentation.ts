@@ -1,7 +1,7 @@
 import libmime from 'libmime';
 import { MimePart } from './partTree';
 import { safeFileName } from './safeFileName';
-import { formatBytes } from './treeBuilder';
+import { formatBytes } from '../format';
 
 /** How a part opens in the editor. */
 export interface PartPresentation {

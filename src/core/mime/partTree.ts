@@ -1,5 +1,6 @@
 import { Address } from '../mailStore';
 import type { PartFields } from './treeBuilder';
+import { formatCount } from '../format';
 
 /** Where a tree came from: IMAP BODYSTRUCTURE (no body downloaded) or a parse of the raw bytes. */
 export type PartTreeSource = 'bodystructure' | 'raw';
@@ -139,11 +140,6 @@ export function ancestorsOf(root: MimePart, part: MimePart): MimePart[] {
 /** True for multipart/* parts. */
 export function isMultipart(part: MimePart): boolean {
   return part.contentType.startsWith('multipart/');
-}
-
-/** "1,234" for notices. */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /** The notice for parts left out, e.g. "Showing 1,000 of 10,001 MIME parts: the limit is 1,000 parts." */

@@ -1,5 +1,5 @@
 import { Address } from '../mailStore';
-import { ByteRange, MimePart, PartTree, PartTreeLimits, PartTreeSource, TreeNotice, TruncationReason, formatCount, truncationMessage } from './partTree';
+import { ByteRange, MimePart, PartTree, PartTreeLimits, PartTreeSource, TreeNotice, TruncationReason, truncationMessage } from './partTree';
 
 // Shared by fromBodyStructure.ts and fromRawMessage.ts: both meet parts in document order and hand them
 // here, so the limits (parts kept, nesting depth) and the notices are applied the same way to both sources.
@@ -132,11 +132,4 @@ export class PartTreeBuilder {
   private limit(reason: TruncationReason): void {
     this.reason ??= reason;
   }
-}
-
-/** "2.0 MiB" for notices. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${formatCount(n)} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }

@@ -20,7 +20,7 @@ export interface DocumentAddress {
   readonly section?: string;
 }
 
-/** Back-compat shape used by the message commands. */
+/** A server message's address, as the tree and the raw-message cache name it. */
 export interface MessageAddress {
   accountId: string;
   folderPath: string;
@@ -98,9 +98,4 @@ export function fromDocumentUri(uri: vscode.Uri): DocumentAddress | undefined {
 
 export function toMessageUri(address: MessageAddress, subject: string): vscode.Uri {
   return toDocumentUri({ message: { kind: 'server', ...address }, view: 'message' }, subject);
-}
-
-export function fromMessageUri(uri: vscode.Uri): MessageAddress | undefined {
-  const a = fromDocumentUri(uri);
-  return a && a.view === 'message' && a.message.kind === 'server' ? { accountId: a.message.accountId, folderPath: a.message.folderPath, messageId: a.message.messageId } : undefined;
 }

@@ -6,7 +6,9 @@ import { MessageInspector } from '../../core/inspect/messageInspector';
 import { PartTree } from '../../core/mime/partTree';
 import { MessageRef, toMessageUri } from '../documents/uris';
 import { partNodes } from './partNodes';
-import { flagState, formatAddress, formatDate, formatSize } from './messageLabels';
+import { formatBytes } from '../../core/format';
+import { escapeMarkdown } from './markdown';
+import { flagState, formatAddress, formatDate } from './messageLabels';
 import { TreeNode } from './treeNode';
 
 /** What nodes need from the tree: loading, cached per account and folder. */
@@ -48,8 +50,8 @@ export class AccountNode extends TreeNode {
     item.description = `${a.protocol.toUpperCase()} · ${a.host}:${a.port}${unencrypted ? ' · unencrypted' : ''}`;
     item.iconPath = unencrypted ? new vscode.ThemeIcon('unlock', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('account');
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${escape(a.label)}**\n\n`);
-    tooltip.appendMarkdown(`${a.protocol.toUpperCase()} · ${escape(a.user)} @ ${escape(a.host)}:${a.port}\n\n`);
+    tooltip.appendMarkdown(`**${escapeMarkdown(a.label)}**\n\n`);
+    tooltip.appendMarkdown(`${a.protocol.toUpperCase()} · ${escapeMarkdown(a.user)} @ ${escapeMarkdown(a.host)}:${a.port}\n\n`);
     tooltip.appendMarkdown(
       a.security === 'tls' ? 'Implicit TLS' : a.security === 'starttls' ? 'STARTTLS (required)' : '$(warning) **Unencrypted**: the password and mail cross the network in clear.',
     );
@@ -107,14 +109,14 @@ export class FolderNode extends TreeNode {
       const n = (x: number): string => x.toLocaleString('en-US');
       if (f.unseen) parts.push(`${n(f.unseen)} unseen`);
       if (f.total !== undefined) parts.push(f.unseen ? n(f.total) : `${n(f.total)} message${f.total === 1 ? '' : 's'}`);
-      if (f.size !== undefined) parts.push(formatSize(f.size));
+      if (f.size !== undefined) parts.push(formatBytes(f.size));
       item.description = parts.join(' · ');
       item.iconPath = new vscode.ThemeIcon(f.specialUse ? SPECIAL_ICONS[f.specialUse] ?? 'folder' : 'folder');
     }
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${escape(f.path)}**\n\n`);
+    tooltip.appendMarkdown(`**${escapeMarkdown(f.path)}**\n\n`);
     if (pop3) tooltip.appendMarkdown('POP3 has no folders: this is the whole maildrop, one list of messages on the server.\n\n');
-    if (f.total !== undefined) tooltip.appendMarkdown(`${f.total} messages${f.unseen !== undefined ? `, ${f.unseen} unseen` : ''}${f.size !== undefined ? `, ${formatSize(f.size)}` : ''}\n\n`);
+    if (f.total !== undefined) tooltip.appendMarkdown(`${f.total} messages${f.unseen !== undefined ? `, ${f.unseen} unseen` : ''}${f.size !== undefined ? `, ${formatBytes(f.size)}` : ''}\n\n`);
     if (f.specialUse) tooltip.appendMarkdown(`Special use: ${f.specialUse}\n\n`);
     if (!f.selectable) tooltip.appendMarkdown('The server marks this folder \\\\Noselect: it only holds other folders.');
     item.tooltip = tooltip;
@@ -181,15 +183,15 @@ export class MessageNode extends TreeNode {
           ? new vscode.ThemeIcon('mail', new vscode.ThemeColor('charts.blue'))
           : new vscode.ThemeIcon('mail-read');
     const t = new vscode.MarkdownString();
-    t.appendMarkdown(`**${escape(subject)}**\n\n`);
-    t.appendMarkdown(`From: ${escape(m.from.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ') || '—')}\n\n`);
-    if (m.to.length) t.appendMarkdown(`To: ${escape(m.to.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', '))}\n\n`);
+    t.appendMarkdown(`**${escapeMarkdown(subject)}**\n\n`);
+    t.appendMarkdown(`From: ${escapeMarkdown(m.from.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ') || '—')}\n\n`);
+    if (m.to.length) t.appendMarkdown(`To: ${escapeMarkdown(m.to.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', '))}\n\n`);
     t.appendMarkdown(`Date: ${m.date ? m.date.toUTCString() : '—'}\n\n`);
-    if (m.messageId) t.appendMarkdown(`Message-ID: ${escape(m.messageId)}\n\n`);
-    t.appendMarkdown(`Size: ${formatSize(m.size)} (${m.size} bytes)\n\n`);
+    if (m.messageId) t.appendMarkdown(`Message-ID: ${escapeMarkdown(m.messageId)}\n\n`);
+    t.appendMarkdown(`Size: ${formatBytes(m.size)} (${m.size} bytes)\n\n`);
     const status = [state.unread ? 'unread' : this.account.protocol === 'imap' ? 'read' : '', state.flagged ? 'flagged' : '', state.answered ? 'answered' : '', state.forwarded ? 'forwarded' : '', state.draft ? 'draft' : '', state.deleted ? 'marked deleted' : ''].filter(Boolean);
     if (status.length) t.appendMarkdown(`Status: ${status.join(', ')}\n\n`);
-    t.appendMarkdown(this.account.protocol === 'imap' ? `UID ${escape(m.id)} · Flags: ${escape(m.flags.join(' ') || '(none)')}` : `UIDL ${escape(m.id)} · POP3 has no flags`);
+    t.appendMarkdown(this.account.protocol === 'imap' ? `UID ${escapeMarkdown(m.id)} · Flags: ${escapeMarkdown(m.flags.join(' ') || '(none)')}` : `UIDL ${escapeMarkdown(m.id)} · POP3 has no flags`);
     item.tooltip = t;
     item.contextValue = `message message-${this.account.protocol}`;
     item.command = { command: 'mailInspector.openMessage', title: 'Open Message', arguments: [this] };
@@ -235,8 +237,8 @@ export class ErrorNode extends TreeNode {
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     item.description = e.serverText ?? e.message;
     const t = new vscode.MarkdownString();
-    t.appendMarkdown(`**${escape(e.explanation)}**\n\n`);
-    t.appendMarkdown(`${escape(e.message)}\n\n`);
+    t.appendMarkdown(`**${escapeMarkdown(e.explanation)}**\n\n`);
+    t.appendMarkdown(`${escapeMarkdown(e.message)}\n\n`);
     if (e.serverText) t.appendMarkdown(`Server said: \`${e.serverText.replace(/`/g, "'")}\`\n\n`);
     t.appendMarkdown('Use **Show Traffic** to see the conversation, **Refresh** to retry.');
     item.tooltip = t;
@@ -267,8 +269,4 @@ export class NoticeNode extends TreeNode {
     item.command = this.command;
     return item;
   }
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

@@ -3,7 +3,8 @@ import { MessageInspector } from '../../core/inspect/messageInspector';
 import { isMultipart, MimePart, PartTree } from '../../core/mime/partTree';
 import { partDescription, partLabel, presentPart } from '../../core/mime/partPresentation';
 import { MessageRef, toDocumentUri } from '../documents/uris';
-import { formatSize } from './messageLabels';
+import { formatBytes } from '../../core/format';
+import { escapeMarkdown } from './markdown';
 import { TreeNode } from './treeNode';
 
 /** What part nodes need: the message they belong to and its inspector. */
@@ -67,12 +68,12 @@ export class PartNode extends TreeNode {
     const t = new vscode.MarkdownString();
     t.appendMarkdown(`**Part ${p.section}** \`${p.contentType}\`\n\n`);
     const row = (k: string, v: string | undefined): void => {
-      if (v) t.appendMarkdown(`${k}: ${v.replace(/[\\`*_[\]<>]/g, '\\$&')}\n\n`);
+      if (v) t.appendMarkdown(`${k}: ${escapeMarkdown(v)}\n\n`);
     };
     row('File name', p.fileName);
     row('Charset', p.charset);
     row('Transfer encoding', p.encoding);
-    row('Size', p.size !== undefined ? `${formatSize(p.size)} (${p.size} bytes as stored)` : undefined);
+    row('Size', p.size !== undefined ? `${formatBytes(p.size)} (${p.size} bytes as stored)` : undefined);
     row('Disposition', p.disposition);
     row('Content-ID', p.contentId);
     if (p.message) row('Encapsulated message', p.message.subject ?? '(no subject)');
