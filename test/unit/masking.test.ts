@@ -8,7 +8,17 @@ test('IMAP LOGIN keeps the user and masks the password, quoted or atom or litera
   const m = new ImapMasker();
   assert.equal(m.client('A1 LOGIN "alice" "s3cr\\"et"'), 'A1 LOGIN "alice" ****');
   assert.equal(m.client('2 login alice hunter2'), '2 login alice ****');
+});
+
+test('IMAP LOGIN with literals masks the lines that carry the arguments, until the tagged reply', () => {
+  const m = new ImapMasker();
   assert.equal(m.client('3 LOGIN {5}'), '3 LOGIN {5}');
+  m.server('+ OK');
+  assert.equal(m.client('alice {12}'), '****');
+  m.server('+ OK');
+  assert.equal(m.client('sec ret pass'), '****');
+  m.server('3 OK Logged in');
+  assert.equal(m.client('4 LIST "" "*"'), '4 LIST "" "*"');
 });
 
 test('IMAP AUTHENTICATE masks the initial response and every continuation until the tagged reply', () => {

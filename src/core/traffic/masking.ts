@@ -12,12 +12,17 @@ export interface LineMasker {
   server(line: string): void;
 }
 
-/** IMAP: `tag LOGIN user pass`, `tag AUTHENTICATE MECH [initial]` and its continuation lines. */
+/** IMAP: `tag LOGIN user pass` (also as literals), `tag AUTHENTICATE MECH [initial]` and its continuation lines. */
 export class ImapMasker implements LineMasker {
   private inAuthenticate = false;
 
   client(line: string): string {
     if (this.inAuthenticate) return MASK;
+    // LOGIN with literals sends the arguments on the following lines: mask them until the tagged reply.
+    if (/^\S+\s+LOGIN\s+\{\d+\+?\}$/i.test(line)) {
+      this.inAuthenticate = true;
+      return line;
+    }
     const login = /^(\S+\s+LOGIN\s+)("(?:[^"\\]|\\.)*"|\{\d+\+?\}|\S+)(\s+).*$/i.exec(line);
     if (login) return `${login[1]}${login[2]}${login[3]}${MASK}`;
     const auth = /^(\S+\s+AUTHENTICATE\s+\S+)(\s+\S.*)?$/i.exec(line);

@@ -2,14 +2,14 @@ import { AccountDefinition, Security } from '../../../src/core/accounts/account'
 import { ImapStore, ImapStoreOptions } from '../../../src/core/imap/imapStore';
 import { DEFAULT_LIMITS, SessionLimits } from '../../../src/core/mailStore';
 import { TrafficLine } from '../../../src/core/traffic/trafficLine';
-import { TrafficTap } from '../../../src/core/traffic/trafficTap';
+import { formatTrafficLine, TrafficTap } from '../../../src/core/traffic/trafficTap';
 import { DovecotServer } from '../../servers/dovecot';
 
 export interface ImapHandle {
   store: ImapStore;
   tap: TrafficTap;
   lines: TrafficLine[];
-  /** Every traffic line as `C: text` / `S: text` / `-- text`. */
+  /** Every traffic line as the output channel shows it: `[imap#1] C: text`, `S:`, `--` for notes. */
   text(): string;
 }
 
@@ -40,6 +40,6 @@ export function imapStore(
     ...(options.trustCa === false ? {} : { ca: server.ca }),
     ...(options.loginMethod ? { loginMethod: options.loginMethod } : {}),
   });
-  const text = (): string => lines.map((l) => `${l.direction === 'client' ? 'C:' : l.direction === 'server' ? 'S:' : '--'} ${l.text}`).join('\n');
+  const text = (): string => lines.map(formatTrafficLine).join('\n');
   return { store, tap, lines, text };
 }
