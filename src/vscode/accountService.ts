@@ -20,6 +20,7 @@ interface OpenStore {
 export class AccountService implements vscode.Disposable {
   private current: Settings = readSettings();
   private readonly stores = new Map<string, OpenStore>();
+  private readonly pending = new Map<string, Promise<MailStore | undefined>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -46,11 +47,22 @@ export class AccountService implements vscode.Disposable {
   }
 
   /** The account's store, asking for the password if none is stored. Undefined when the user cancels. */
-  async store(account: AccountDefinition): Promise<MailStore | undefined> {
+  store(account: AccountDefinition): Promise<MailStore | undefined> {
     const definition = JSON.stringify(account);
     const open = this.stores.get(account.id);
-    if (open && open.definition === definition) return open.store;
-    if (open) await this.forget(account.id);
+    if (open && open.definition === definition) return Promise.resolve(open.store);
+    // Several tree nodes may ask at once (e.g. expanded folders restored at start): one password prompt, one store.
+    const key = `${account.id}\0${definition}`;
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = this.openStore(account, definition).finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async openStore(account: AccountDefinition, definition: string): Promise<MailStore | undefined> {
+    if (this.stores.has(account.id)) await this.forget(account.id);
     const password = await this.passwords.getOrAsk(account);
     if (password === undefined) return undefined;
     const settings = this.current;

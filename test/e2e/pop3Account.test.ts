@@ -3,6 +3,7 @@
 // message from the server after a confirmation. Each step is a test; they run in order on one editor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatBytes } from '../../src/core/format';
 import { standardMailbox, type SeededMessage, type StandardManifest } from '../servers/sampleMail';
 import { useE2E, VIEW_CONTAINER } from './fixture';
 import { AccountWizard } from './pages/accountWizard';
@@ -28,13 +29,6 @@ function label(message: SeededMessage): string {
 function pageOf(messages: readonly SeededMessage[], page: number): SeededMessage[] {
   const end = messages.length - page * PAGE_SIZE;
   return messages.slice(Math.max(0, end - PAGE_SIZE), end).reverse();
-}
-
-/** The size as the tree writes it (B, KB with one decimal, MB). */
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** How many messages Dovecot holds in the maildrop, asked directly (not through the extension). */
@@ -71,7 +65,7 @@ test('shows exactly one folder, Inbox, with the count and size of the maildrop',
   assert.deepEqual((await e2e.tree.children(ACCOUNT)).map((r) => r.label), [INBOX]);
   const inbox = manifest().inbox;
   const bytes = inbox.reduce((sum, m) => sum + m.raw.length, 0);
-  assert.equal(await e2e.tree.description(INBOX), `${inbox.length} messages · ${size(bytes)}`);
+  assert.equal(await e2e.tree.description(INBOX), `${inbox.length} messages · ${formatBytes(bytes)}`);
 });
 
 test('lists the newest page first, and older messages after "Load more…"', async () => {
