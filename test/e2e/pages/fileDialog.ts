@@ -27,6 +27,9 @@ export class SimpleFileDialog {
   /** Waits for the open dialog titled `title` (folder selection), enters the folder `path` (absolute) and accepts it. */
   async chooseFolder(title: string, path: string): Promise<void> {
     await this.quickInput.waitForStep(title);
+    // The dialog fills in its start folder once it has read it; a path entered before that is overwritten.
+    const input = await this.quickInput.input.elementHandle();
+    await this.quickInput.page.waitForFunction((el) => ((el as unknown as TextBox | null)?.value ?? '').endsWith('/'), input);
     await this.enterAndAccept(path, 'folder');
   }
 
@@ -36,14 +39,16 @@ export class SimpleFileDialog {
     await this.quickInput.input.focus();
     // One change event with the whole path: typed key by key, the dialog completes folder names as it goes.
     await this.quickInput.input.fill(path);
-    await page.waitForFunction(([el, want]) => (el as unknown as TextBox | null)?.value === want, [input, path] as const);
+    // A folder path may come back with a trailing slash: the dialog completes a folder it recognises.
+    const accepted = [path, `${path}/`];
+    await page.waitForFunction(([el, want]) => want.includes((el as unknown as TextBox | null)?.value ?? ''), [input, accepted] as const);
     // The dialog ignores Enter while it is busy reading the folder just entered (and shows no sign of it for
     // the first 800 ms), so Enter is pressed again, as a person would, until it closes.
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('Enter');
       if (await this.quickInput.widget.waitFor({ state: 'hidden', timeout: 1000 }).then(() => true, () => false)) return;
       const value = await this.quickInput.input.inputValue();
-      if (value !== path || attempt === 10) throw new Error(`the ${kind} dialog did not accept ${path}; it shows "${value}" (${await this.quickInput.message()})`);
+      if (!accepted.includes(value) || attempt === 10) throw new Error(`the ${kind} dialog did not accept ${path}; it shows "${value}" (${await this.quickInput.message()})`);
     }
   }
 }
