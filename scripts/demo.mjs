@@ -53,7 +53,12 @@ const handlers = new Map(SIGNALS.map((signal) => [signal, () => shutdown(signal)
 for (const [signal, handler] of handlers) process.on(signal, handler);
 
 note('Mail Inspector demo: checking what is installed…');
-ensureSystem({ kerberos: true }); // dovecot, openssl; Kerberos headers for code-server's native build
+try {
+  ensureSystem({ kerberos: true }); // dovecot, openssl; Kerberos headers for code-server's native build
+} catch (e) {
+  note(`The demo could not start: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+}
 if (!existsSync(join(root, 'node_modules', '.bin', 'tsc'))) {
   note('Installing npm packages (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
@@ -69,13 +74,30 @@ if (process.env.MAIL_INSPECTOR_DEMO_PREBUILT !== '1') {
   run('npm', ['run', '--silent', 'package']);
 }
 
+/** A hint that fits the failure, or none: the port hint only when the port really was taken. */
+function failureHint(message) {
+  if (/EADDRINUSE|address already in use/i.test(message)) {
+    return port === 0 ? undefined : `Port ${port} is taken: run the demo on another one, e.g. MAIL_INSPECTOR_DEMO_PORT=8081 npm run demo`;
+  }
+  if (/requires node/i.test(message)) return 'code-server needs Node 24; the demo fetches it from the npm registry into .vscode-test/host/ (delete that folder to retry).';
+  if (/EACCES|EPERM/.test(message)) return 'Permission denied: run as root, or install the Debian packages listed in README.md first.';
+  if (/ENOSPC/.test(message)) return 'The disk is full.';
+  return undefined;
+}
+
 if (stopping) process.exit(0);
 const { startDemo } = await import(pathToFileURL(harness).href);
 try {
   demo = await startDemo({ port, log: note });
 } catch (e) {
-  note(`The demo could not start: ${e instanceof Error ? e.message : e}`);
-  if (port !== 0) note(`If port ${port} is taken, run it on another: MAIL_INSPECTOR_DEMO_PORT=8081 npm run demo`);
+  const message = e instanceof Error ? e.message : String(e);
+  const [cause, ...detail] = message.split('\n');
+  // The detail (a log, npm's output) first; the last lines a person reads name the cause, and a hint only where it fits.
+  if (detail.length > 0) note(detail.join('\n'));
+  note('');
+  note(`The demo could not start: ${cause}`);
+  const hint = failureHint(message);
+  if (hint) note(hint);
   process.exit(1);
 }
 if (stopping) {

@@ -9,12 +9,22 @@ const NEEDED = [
   { file: '/usr/bin/openssl', packages: ['openssl'] },
 ];
 
-export function ensureSystem({ chromium = false, kerberos = false } = {}) {
-  const wanted = NEEDED.filter((n) => !existsSync(n.file)).flatMap((n) => n.packages);
-  if (chromium && !existsSync('/usr/bin/chromium')) wanted.push('chromium');
+const BROWSER = [
+  { file: '/usr/bin/chromium', packages: ['chromium'] },
   // A small CJK font, so that screenshots show non-Latin folder names and subjects instead of empty boxes.
-  if (chromium && !existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc')) wanted.push('fonts-wqy-microhei');
-  if (kerberos && !existsSync('/usr/include/gssapi/gssapi.h') && !existsSync('/usr/include/krb5.h')) wanted.push('libkrb5-dev');
+  { file: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', packages: ['fonts-wqy-microhei'] },
+];
+// Headers for code-server's native Kerberos addon, built when code-server is installed (e2e tests and the demo).
+const KERBEROS = [{ file: ['/usr/include/gssapi/gssapi.h', '/usr/include/krb5.h'], packages: ['libkrb5-dev'] }];
+
+/** Every Debian package the scripts may install, for `npm test` (all) or `npm run demo` (no browser): README lists them. */
+export function debianPackages({ chromium = false, kerberos = false } = {}) {
+  return [...NEEDED, ...(chromium ? BROWSER : []), ...(kerberos ? KERBEROS : [])].flatMap((n) => n.packages).filter((p, i, all) => all.indexOf(p) === i);
+}
+
+export function ensureSystem({ chromium = false, kerberos = false } = {}) {
+  const present = (file) => (Array.isArray(file) ? file.some((f) => existsSync(f)) : existsSync(file));
+  const wanted = [...NEEDED, ...(chromium ? BROWSER : []), ...(kerberos ? KERBEROS : [])].filter((n) => !present(n.file)).flatMap((n) => n.packages);
   if (wanted.length === 0) return;
   const unique = [...new Set(wanted)];
   if (process.getuid?.() !== 0) {

@@ -1,5 +1,7 @@
 // The test entry point: `npm test` runs unit, integration and end-to-end suites; a mode runs one of them.
-// Usage: node test/run.mjs [unit|integration|e2e|bench|all]
+// Usage: node test/run.mjs [unit|integration|e2e|screenshots|bench|all]
+// `screenshots` is the e2e suite with MAIL_INSPECTOR_UPDATE_SCREENSHOTS=1: it refreshes docs/screenshots/ (the README's
+// pictures); every other run writes its screenshots to the git-ignored test-results/screenshots/.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { ensureSystem } from '../scripts/ensureSystem.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const mode = process.argv[2] ?? 'all';
+const requested = process.argv[2] ?? 'all';
+const mode = requested === 'screenshots' ? 'e2e' : requested;
+if (requested === 'screenshots') process.env.MAIL_INSPECTOR_UPDATE_SCREENSHOTS = '1';
 const run = (cmd, args, env = {}) => {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.status !== 0) process.exit(r.status ?? 1);

@@ -3,6 +3,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBrowser } from './harness/browser';
 import { DEMO_PASSWORD } from './harness/demoMailbox';
@@ -80,10 +83,11 @@ test('npm run demo serves the editor with the demo accounts, and Ctrl+C stops ev
     await tree.expand('Demo IMAP');
     await workbench.quickInput.enter('Password', DEMO_PASSWORD); // asked once, as the demo says
     for (const folder of ['INBOX', 'Sent', 'Drafts', 'Newsletters', 'Büro', 'Projects', 'Archive']) await tree.scrollTo(folder);
-    assert.match(await tree.description('INBOX'), /\d+ unseen · \d+/);
+    assert.match(await tree.description('INBOX'), /^[\d,]+ messages · [\d,]+ unseen$/);
     await tree.expand('INBOX');
     await tree.scrollTo('Demo IMAP');
     await browser.page.mouse.move(0, 799);
+    mkdirSync(screenshotDir(), { recursive: true });
     await browser.page.screenshot({ path: join(screenshotDir(), 'demo.png') });
     await tree.scrollTo('Load more…'); // the INBOX of a few hundred messages comes in pages
   } finally {
@@ -99,4 +103,48 @@ test('npm run demo serves the editor with the demo accounts, and Ctrl+C stops ev
   const left = started.filter(stillRunning);
   assert.deepEqual(left.map((p) => `${p.pid} ${p.command}`), [], 'processes of the demo still run after Ctrl+C');
   assert.equal(await answers(url), false, `${url} still answers after Ctrl+C`);
+});
+
+/** Runs the demo until it exits and returns its exit code and the non-empty lines it printed last (stderr). */
+async function failingDemo(env: NodeJS.ProcessEnv): Promise<{ code: number | null; last: string[]; all: string }> {
+  const child = spawn(process.execPath, [join(repoRoot(), 'scripts', 'demo.mjs')], {
+    cwd: repoRoot(),
+    env: { ...process.env, MAIL_INSPECTOR_DEMO_PREBUILT: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let all = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (all += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (all += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  const lines = all.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return { code, last: lines.slice(-2), all };
+}
+
+test('a demo that cannot start names the real cause in its last lines, with no port hint when the port is not the cause', { timeout: 5 * 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mi-demo-fail-'));
+  try {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, '');
+    // code-server's install folder below a regular file: the install cannot even create its folder.
+    const r = await failingDemo({ MAIL_INSPECTOR_HOST_DIR: join(file, 'host'), MAIL_INSPECTOR_DEMO_PORT: '8080' });
+    assert.equal(r.code, 1, r.all);
+    assert.match(r.last.at(-1) ?? '', /^The demo could not start: .*ENOTDIR/, r.all);
+    assert.doesNotMatch(r.last.join('\n'), /8080|port/i, r.all);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a demo whose port is taken says so, and names the port', { timeout: 10 * 60_000 }, async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const r = await failingDemo({ MAIL_INSPECTOR_DEMO_PORT: String(port) });
+    assert.equal(r.code, 1, r.all);
+    assert.match(r.last[0] ?? '', /^The demo could not start: .*EADDRINUSE/, r.all);
+    assert.match(r.last[1] ?? '', new RegExp(`Port ${port} is taken`), r.all);
+  } finally {
+    server.close();
+  }
 });

