@@ -9,14 +9,38 @@ module.exports = {
   output: {
     path: path.resolve(__dirname, 'dist'),
     filename: 'extension.js',
+    // Lazily loaded parts (e.g. the HTML preview's sanitiser) sit beside it as dist/<name>.chunk.js.
+    chunkFilename: '[name].chunk.js',
+    clean: true,
     libraryTarget: 'commonjs2',
   },
   devtool: 'source-map',
   externals: { vscode: 'commonjs vscode' },
-  resolve: { extensions: ['.ts', '.js'] },
-  module: {
-    rules: [{ test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.json', onlyCompileBundledFiles: true } }] }],
+  resolve: {
+    extensions: ['.ts', '.js'],
+    // imapflow requires pino (its default logger) and socks (proxies) at load time; the extension uses neither
+    // (it always passes a logger and never a proxy), so small stubs stand in for them: see src/bundleStubs/.
+    alias: {
+      pino$: path.resolve(__dirname, 'src/bundleStubs/pino.ts'),
+      socks$: path.resolve(__dirname, 'src/bundleStubs/socks.ts'),
+      // dom-serializer (the HTML preview's serialiser) needs only entities' escaping functions (encodeXML,
+      // escapeAttribute, escapeText), not its HTML encoding tables: point its `require("entities")` at that module.
+      entities$: path.resolve(__dirname, 'node_modules/entities/dist/commonjs/escape.js'),
+    },
   },
+  module: {
+    rules: [
+      {
+        test: /\.ts$/,
+        exclude: /node_modules/,
+        // ES modules out of TypeScript (the tests' build stays CommonJS): webpack then keeps `import()` as a lazily
+        // loaded chunk (the HTML preview's sanitiser) instead of folding it into the activation bundle.
+        use: [{ loader: 'ts-loader', options: { configFile: 'tsconfig.json', onlyCompileBundledFiles: true, compilerOptions: { module: 'es2020' } } }],
+      },
+    ],
+  },
+  // One file per lazily loaded part (no separate vendor chunks), named by its webpackChunkName.
+  optimization: { splitChunks: false },
   performance: { hints: false },
-  ignoreWarnings: [/Can't resolve 'pino-pretty'/, /Critical dependency/],
+  ignoreWarnings: [/Critical dependency/],
 };

@@ -1,5 +1,6 @@
-// The HTML preview's only script (loaded with a nonce): forwards clicks on links and on the
-// "Load remote content" button to the extension, which asks before opening anything.
+// The HTML preview's only script (loaded with a nonce): forwards clicks on links and on the banner's
+// buttons ("Load remote content", "Load insecure http content too") to the extension, which asks before
+// opening anything and re-renders the page with the wider policy.
 (function () {
   const vscode = acquireVsCodeApi();
   document.addEventListener('click', (event) => {

@@ -1,3 +1,5 @@
+import type { CertificateSummary } from './tls/certificateSummary';
+
 /** Why a mail operation failed, in terms a user can act on. */
 export type MailErrorReason =
   | 'config' // the account definition is invalid
@@ -32,17 +34,43 @@ const EXPLANATIONS: Record<MailErrorReason, string> = {
   protocol: 'The server sent a reply that could not be understood.',
 };
 
+/** What a user interface can offer on top of the message: trusting a certificate, entering a password. */
+export type MailErrorDetail =
+  | {
+      readonly kind: 'certificate';
+      readonly host: string;
+      readonly port: number;
+      /** The leaf certificate the server presented. */
+      readonly presented: CertificateSummary;
+      /** The account's pin, when the presented certificate is refused for not matching it. */
+      readonly pinned?: string;
+    }
+  /** No password was given (the prompt was dismissed): nothing was sent. */
+  | { readonly kind: 'noPassword' }
+  /**
+   * An IMAP message asked for by `{folder, UIDVALIDITY, UID}` whose folder now has another UIDVALIDITY (it was
+   * deleted and re-created, or the server was restored): the same UID may name another message now.
+   */
+  | { readonly kind: 'staleGeneration'; readonly folder: string; readonly uidValidity: number; readonly current: number };
+
+export interface MailErrorOptions {
+  cause?: unknown;
+  detail?: MailErrorDetail;
+}
+
 /** A failure of a mail operation. Never carries credentials: only reason, explanation and the server's words. */
 export class MailError extends Error {
   override readonly name = 'MailError';
+  readonly detail: MailErrorDetail | undefined;
   constructor(
     readonly reason: MailErrorReason,
     message?: string,
     /** What the server itself said, if it said anything. */
     readonly serverText?: string,
-    options?: { cause?: unknown },
+    options?: MailErrorOptions,
   ) {
-    super(message ?? EXPLANATIONS[reason], options);
+    super(message ?? EXPLANATIONS[reason], options && 'cause' in options ? { cause: options.cause } : undefined);
+    this.detail = options?.detail;
   }
 
   /** A plain explanation of the reason, for people. */
@@ -77,12 +105,23 @@ const CERT_CODES = new Set([
   'CERT_UNTRUSTED',
 ]);
 
+/**
+ * Node 22.15+ and 23.10+ end certificate errors with "; if the root CA is installed locally, try
+ * running Node.js with --use-system-ca": a command-line flag nobody can pass to VS Code's extension
+ * host. It is cut off; the account's caFile and "Trust This Certificate" are what a user can do.
+ */
+const NODE_CA_HINT = /;?\s*if the root CA is installed locally,? try running Node(?:\.js)? with --use-system-ca\.?/i;
+
+export function withoutNodeCaHint(message: string): string {
+  return message.replace(NODE_CA_HINT, '');
+}
+
 /** Maps Node socket/TLS errors (and library errors shaped like them) to a MailError. */
 export function fromNodeError(err: unknown, fallback: MailErrorReason = 'protocol'): MailError {
   if (err instanceof MailError) return err;
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorLike;
   const code = typeof e.code === 'string' ? e.code : '';
-  const message = typeof e.message === 'string' ? e.message : String(err);
+  const message = withoutNodeCaHint(typeof e.message === 'string' ? e.message : String(err));
   const serverText = typeof e.responseText === 'string' ? e.responseText : undefined;
   let reason: MailErrorReason = fallback;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reason = 'dns';

@@ -21,6 +21,8 @@ export interface FolderInfo {
   readonly unseen: number | undefined;
   /** Total size in bytes when the protocol tells it cheaply (POP3 STAT). */
   readonly size: number | undefined;
+  /** True when the server could not be reached and this entry comes from the offline cache. */
+  readonly offline?: boolean;
 }
 
 export interface Address {
@@ -52,6 +54,21 @@ export interface MessagePage {
   readonly nextOffset: number | undefined;
   /** A caveat the user should see about this listing (e.g. POP3 without UIDL). */
   readonly warning?: string;
+  /** The folder's UIDVALIDITY when the page was taken (IMAP); the generation its ids belong to. */
+  readonly uidValidity?: number;
+  /** True when the server could not be reached and this page comes from the offline cache. */
+  readonly offline?: boolean;
+}
+
+/**
+ * A message by its full identity: folder, the folder's generation (IMAP UIDVALIDITY; undefined for POP3 or when
+ * not known) and the id within it. A store that is asked for a generation the folder no longer has refuses
+ * (MailError 'notFound', detail `staleGeneration`) instead of answering with whatever holds that UID now.
+ */
+export interface MessageRef {
+  readonly folder: string;
+  readonly uidValidity: number | undefined;
+  readonly id: string;
 }
 
 /** Cancels a slow operation; satisfied by AbortSignal and by an adapter over VS Code's CancellationToken. */
@@ -80,13 +97,25 @@ export interface PartFetch {
   readonly wireBytes: number;
 }
 
+/** A message's BODYSTRUCTURE (imapflow's object) and its size. */
+export interface MessageStructure {
+  readonly structure: unknown;
+  readonly size: number;
+  /** True when the server could not be reached and this comes from the offline cache. */
+  readonly offline?: boolean;
+}
+
 /**
  * IMAP can describe a message (BODYSTRUCTURE) and fetch one part without the rest; POP3 cannot. The
  * tree uses this when a store offers it and otherwise parses the whole message.
  */
 export interface PartialFetcher {
-  /** The message's BODYSTRUCTURE (imapflow's object) and its size, without downloading the body. */
-  fetchStructure(folderPath: string, messageId: string, signal?: Cancel): Promise<{ structure: unknown; size: number }>;
+  /**
+   * The message's BODYSTRUCTURE (imapflow's object) and its size, without downloading the body. `structure` is
+   * undefined when the message exists but its BODYSTRUCTURE cannot be read (e.g. nested past imapflow's parser
+   * limit): the caller then builds the tree from the raw message. Only a message that is gone is 'notFound'.
+   */
+  fetchStructure(folderPath: string, messageId: string, signal?: Cancel): Promise<MessageStructure>;
   /** One part (`BODY.PEEK[section]`), or `section.MIME` / `HEADER` for header blocks. */
   fetchPart(folderPath: string, messageId: string, section: string, signal?: Cancel): Promise<PartFetch>;
 }

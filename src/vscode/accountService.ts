@@ -1,33 +1,63 @@
 import * as vscode from 'vscode';
 import { AccountDefinition } from '../core/accounts/account';
+import { CLIENT_NAME } from '../core/imap/clientId';
+import { OfflineCache } from '../core/mailbox/offlineCache';
 import { MailStore } from '../core/mailStore';
-import { createMailStore } from '../core/storeFactory';
+import { AccountSession } from '../core/session/accountSession';
+import { ConnectionState, SessionEvent, Subscription } from '../core/session/sessionEvents';
+import { createAccountSession } from '../core/sessionFactory';
 import { TrafficTap } from '../core/traffic/trafficTap';
 import { PasswordStore } from './secrets';
 import { readSettings, Settings } from './settings';
 import { TrafficChannels } from './trafficChannels';
 
-interface OpenStore {
-  store: MailStore;
+interface OpenSession {
+  session: AccountSession;
   tap: TrafficTap;
   definition: string;
+  events: Subscription;
+}
+
+/** One event of one account's session, as the tree and the documents hear it. */
+export interface AccountSessionEvent {
+  readonly accountId: string;
+  readonly session: AccountSession;
+  readonly event: SessionEvent;
 }
 
 /**
- * Knows the accounts (from settings) and owns one store per account, built on first use with the
- * password from SecretStorage. Rebuilds a store when its definition or password changes.
+ * Knows the accounts (from settings) and owns one live session per account (src/core/session), built on
+ * first use: building one costs no network (nothing connects at activation) and no prompt; a session asks
+ * the PasswordStore for the password only once its connection is secured (so a server that cannot be
+ * reached, or whose certificate is not trusted, never costs a prompt). Rebuilds a session when its
+ * definition, its password or the settings it was built with change; closes it when the account goes.
+ * Every session's events are re-fired as `onDidSessionEvent`.
  */
 export class AccountService implements vscode.Disposable {
   private current: Settings = readSettings();
-  private readonly stores = new Map<string, OpenStore>();
-  private readonly pending = new Map<string, Promise<MailStore | undefined>>();
+  private readonly sessions = new Map<string, OpenSession>();
+  private readonly pending = new Map<string, Promise<AccountSession>>();
+  /** Accounts whose connections were closed while the view was hidden (suspendAll): shown as closed until used again. */
+  private readonly suspended = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly sessionEvent = new vscode.EventEmitter<AccountSessionEvent>();
+  readonly onDidSessionEvent = this.sessionEvent.event;
+  private readonly sessionChanged = new vscode.EventEmitter<string>();
+  /** An account's session was built, dropped or suspended (its id): its state may read otherwise now. */
+  readonly onDidChangeSession = this.sessionChanged.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly passwords: PasswordStore, private readonly channels: TrafficChannels) {
+  /** `offline` gives the offline cache sessions are built with (mailInspector.cache.maxMegabytes; undefined: off). */
+  constructor(
+    private readonly passwords: PasswordStore,
+    private readonly channels: TrafficChannels,
+    private readonly offline?: { current(): OfflineCache | undefined },
+  ) {
     this.subscriptions.push(
       this.changed,
+      this.sessionEvent,
+      this.sessionChanged,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('mailInspector')) this.reload();
       }),
@@ -46,52 +76,116 @@ export class AccountService implements vscode.Disposable {
     return this.current.accounts.find((a) => a.id === id);
   }
 
-  /** The account's store, asking for the password if none is stored. Undefined when the user cancels. */
-  store(account: AccountDefinition): Promise<MailStore | undefined> {
+  /** The account's live session, built on first use (no connection until it is used). */
+  session(account: AccountDefinition): Promise<AccountSession> {
     const definition = JSON.stringify(account);
-    const open = this.stores.get(account.id);
-    if (open && open.definition === definition) return Promise.resolve(open.store);
-    // Several tree nodes may ask at once (e.g. expanded folders restored at start): one password prompt, one store.
+    const open = this.sessions.get(account.id);
+    if (open && open.definition === definition) {
+      this.resume(account.id);
+      return Promise.resolve(open.session);
+    }
+    // Several tree nodes may ask at once (e.g. expanded folders restored at start): one session (and PasswordStore asks once).
     const key = `${account.id}\0${definition}`;
     let pending = this.pending.get(key);
     if (!pending) {
-      pending = this.openStore(account, definition).finally(() => this.pending.delete(key));
+      pending = this.openSession(account, definition).finally(() => this.pending.delete(key));
       this.pending.set(key, pending);
     }
     return pending;
   }
 
-  private async openStore(account: AccountDefinition, definition: string): Promise<MailStore | undefined> {
-    if (this.stores.has(account.id)) await this.forget(account.id);
-    const password = await this.passwords.getOrAsk(account);
-    if (password === undefined) return undefined;
-    const settings = this.current;
-    const tap = new TrafficTap(this.channels.sink(account), { maxLiteralBytes: settings.maxTrafficLiteralBytes });
-    const store = createMailStore(account, password, tap, { limits: settings.limits });
-    this.stores.set(account.id, { store, tap, definition });
-    return store;
+  /**
+   * The account's store (its session's command connection). A dismissed password prompt surfaces later as
+   * MailError 'cancelled' with detail 'noPassword'. (Never undefined any more; the type stays for the callers that handle it.)
+   */
+  async store(account: AccountDefinition): Promise<MailStore | undefined> {
+    return (await this.session(account)).store;
   }
 
-  /** Closes and drops the account's store (after an edit, a new password, or removal). */
+  /** The account's session if one was built (builds none). */
+  peek(accountId: string): AccountSession | undefined {
+    return this.sessions.get(accountId)?.session;
+  }
+
+  /** What the account's node shows: undefined before its session was first used. */
+  state(accountId: string): ConnectionState | undefined {
+    const open = this.sessions.get(accountId);
+    if (!open) return undefined;
+    return this.suspended.has(accountId) ? 'closed' : open.session.state;
+  }
+
+  private async openSession(account: AccountDefinition, definition: string): Promise<AccountSession> {
+    if (this.sessions.has(account.id)) await this.forget(account.id);
+    const settings = this.current;
+    const tap = new TrafficTap(this.channels.sink(account), { maxLiteralBytes: settings.maxTrafficLiteralBytes });
+    const clientId = settings.imapSendId ? { name: CLIENT_NAME, version: extensionVersion() } : false;
+    const session = createAccountSession(account, this.passwords, tap, { limits: settings.limits, clientId, pollSeconds: settings.pollSeconds, offline: this.offline?.current() });
+    const accountId = account.id;
+    const events = session.events.on((event) => {
+      if (event.type === 'connection' && event.state !== 'closed') this.suspended.delete(accountId);
+      this.sessionEvent.fire({ accountId, session, event });
+    });
+    this.sessions.set(accountId, { session, tap, definition, events });
+    this.sessionChanged.fire(accountId);
+    return session;
+  }
+
+  /**
+   * Closes every account's connections (the watch and the command connection) but keeps the sessions: they
+   * connect again when used. For the budget: nothing stays open while the view is hidden.
+   */
+  async suspendAll(): Promise<void> {
+    await Promise.all(
+      [...this.sessions].map(async ([id, open]) => {
+        await open.session.unwatch().catch(() => undefined);
+        await open.session.store.close().catch(() => undefined);
+        this.suspended.add(id);
+        this.sessionChanged.fire(id);
+      }),
+    );
+  }
+
+  private resume(accountId: string): void {
+    if (this.suspended.delete(accountId)) this.sessionChanged.fire(accountId);
+  }
+
+  /** Closes and drops the account's session (after an edit, a new password, or removal). */
   async forget(accountId: string): Promise<void> {
-    const open = this.stores.get(accountId);
-    this.stores.delete(accountId);
-    await open?.store.close().catch(() => undefined);
+    const open = this.sessions.get(accountId);
+    this.sessions.delete(accountId);
+    this.suspended.delete(accountId);
+    if (!open) return;
+    open.events.dispose();
+    await open.session.close().catch(() => undefined);
+    this.sessionChanged.fire(accountId);
   }
 
   private reload(): void {
+    const previous = this.current;
     this.current = readSettings();
+    // Sessions are built with these: a change needs new sessions (the ID command is sent when a connection opens).
+    const rebuildAll =
+      previous.imapSendId !== this.current.imapSendId || previous.pollSeconds !== this.current.pollSeconds || previous.cacheMaxMegabytes !== this.current.cacheMaxMegabytes;
     const ids = new Set(this.current.accounts.map((a) => a.id));
-    for (const open of this.stores.values()) open.tap.setOptions({ maxLiteralBytes: this.current.maxTrafficLiteralBytes });
-    for (const id of [...this.stores.keys()]) {
+    for (const open of this.sessions.values()) open.tap.setOptions({ maxLiteralBytes: this.current.maxTrafficLiteralBytes });
+    for (const id of [...this.sessions.keys()]) {
       const account = this.get(id);
-      if (!ids.has(id) || !account || JSON.stringify(account) !== this.stores.get(id)?.definition) void this.forget(id);
+      if (!ids.has(id) || !account || JSON.stringify(account) !== this.sessions.get(id)?.definition || rebuildAll) void this.forget(id);
     }
     this.changed.fire();
   }
 
   dispose(): void {
-    for (const id of [...this.stores.keys()]) void this.forget(id);
+    for (const id of [...this.sessions.keys()]) void this.forget(id);
     for (const s of this.subscriptions) s.dispose();
   }
 }
+
+/** This extension's version, from its package.json (what the IMAP ID command reports). */
+function extensionVersion(): string | undefined {
+  const version: unknown = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON?.version;
+  return typeof version === 'string' ? version : undefined;
+}
+
+/** `publisher.name` from package.json. */
+const EXTENSION_ID = 'mail-inspector.mail-inspector';

@@ -10,7 +10,15 @@ export interface Settings {
   accountProblems: { index: number; error: MailError }[];
   pageSize: number;
   maxTrafficLiteralBytes: number;
+  /** `mailInspector.imap.sendId`: send the IMAP ID command (our name and version only). */
+  imapSendId: boolean;
   limits: SessionLimits;
+  /** `mailInspector.pollSeconds`: IMAP without IDLE asks with NOOP this often, POP3 checks UIDL this often; other folders' counts refresh by STATUS this often. */
+  pollSeconds: number;
+  /** `mailInspector.idleCloseMinutes`: every connection is closed when the Accounts view has been hidden this long (0: never). */
+  idleCloseMinutes: number;
+  /** `mailInspector.cache.maxMegabytes`: disk budget of the offline cache (0: off). */
+  cacheMaxMegabytes: number;
 }
 
 function num(config: vscode.WorkspaceConfiguration, key: string, fallback: number, min: number, max: number): number {
@@ -29,6 +37,10 @@ export function readSettings(): Settings {
     accountProblems: problems,
     pageSize: num(config, 'pageSize', 50, 1, 1000),
     maxTrafficLiteralBytes: num(config, 'traffic.maxLiteralBytes', 4096, 0, 16 * 1024 * 1024),
+    imapSendId: config.get<unknown>('imap.sendId') !== false,
+    pollSeconds: num(config, 'pollSeconds', 30, 5, 3600),
+    idleCloseMinutes: num(config, 'idleCloseMinutes', 5, 0, 1440),
+    cacheMaxMegabytes: num(config, 'cache.maxMegabytes', 200, 0, 100_000),
     limits: {
       connectTimeoutMs: num(config, 'timeouts.connectSeconds', DEFAULT_LIMITS.connectTimeoutMs / 1000, 1, 600) * 1000,
       greetingTimeoutMs: num(config, 'timeouts.greetingSeconds', DEFAULT_LIMITS.greetingTimeoutMs / 1000, 1, 600) * 1000,
@@ -62,7 +74,10 @@ export async function saveAccount(account: AccountDefinition, replaceId?: string
     security: account.security,
     user: account.user,
     allowInvalidCertificate: account.allowInvalidCertificate,
-    ...(account.protocol === 'pop3' ? { useApop: account.useApop } : {}),
+    ...(account.caFile ? { caFile: account.caFile } : {}),
+    ...(account.pinnedCertificate ? { pinnedCertificate: account.pinnedCertificate } : {}),
+    // APOP is a POP3 account's choice (parseAccount keeps it for POP3 only): stored only when chosen.
+    ...(account.useApop ? { useApop: true } : {}),
   };
   const index = entries.findIndex((e) => entryId(e) === (replaceId ?? account.id));
   if (index >= 0) entries[index] = stored;

@@ -7,6 +7,8 @@ import { DEFAULT_LIMITS } from '../../src/core/mailStore';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
 import { DovecotServer, startDovecot } from '../servers/dovecot';
 import { generateMessage } from '../servers/sampleMail';
+import { mimeParsingBench, stallTable } from './mimeBench';
+import { liveSessionBench, liveTable } from './liveBench';
 
 // The benchmark: how browsing cost grows with folder size. For a folder of 1,000 and one of 100,000
 // messages it measures, through the product's ImapStore over TLS, the time and the bytes exchanged
@@ -124,6 +126,14 @@ function table(results: Result[]): string {
 }
 
 async function main(): Promise<void> {
+  // MIME parsing (no server): time and longest event-loop stall for a 10,000-part and a 5,000-deep message.
+  // `node out/test/bench/bench.js --mime` runs this section alone.
+  if (!process.argv.includes('--live')) console.log(`${stallTable(await mimeParsingBench())}\n(target: no stall over 50 ms; figures on a loaded machine run high)\n`);
+  if (process.argv.includes('--mime')) return;
+  // Live session (its own Dovecot): delivery → event latency, connections held, heap after 500 pushes.
+  // `node out/test/bench/bench.js --live` runs this section alone.
+  console.log(`${liveTable(await liveSessionBench())}\n`);
+  if (process.argv.includes('--live')) return;
   const users = SIZES.map((size) => ({ user: `bench${size}`, password: `bench-${size}-pw` }));
   const started = performance.now();
   const server = await startDovecot({ users });

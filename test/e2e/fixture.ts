@@ -36,6 +36,11 @@ export interface E2EOptions {
   editorEnv?: Record<string, string>;
   /** Files written into the workspace folder (paths relative to it, folders created) before the editor starts. */
   workspaceFiles?: Record<string, Buffer | string>;
+  /**
+   * Whether the extension host trusts the test Dovecot's self-signed certificate (NODE_EXTRA_CA_CERTS); default
+   * true. False plays a server whose certificate nobody vouches for.
+   */
+  trustTestCertificate?: boolean;
 }
 
 export interface E2E {
@@ -151,7 +156,7 @@ async function start(options: E2EOptions): Promise<Started> {
       folder: workspace,
       logFile: serverLogFile,
       // The extension host inherits this: Node then trusts the test server's self-signed certificate.
-      env: { ...options.editorEnv, NODE_EXTRA_CA_CERTS: dovecot.caFile },
+      env: { ...options.editorEnv, ...(options.trustTestCertificate === false ? {} : { NODE_EXTRA_CA_CERTS: dovecot.caFile }) },
     });
     cleanups.push(() => codeServer.stop());
     const browser = await openBrowser(codeServer.url);

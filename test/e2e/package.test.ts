@@ -44,8 +44,23 @@ test('the .vsix is small and ships only the bundle, media and documents', async 
     assert.ok(shipped.includes(expected), `the .vsix lacks ${expected}; it holds ${shipped.join(', ')}`);
   }
   assert.ok(shipped.some((n) => /^readme\.md$/i.test(n)), `the .vsix lacks the README; it holds ${shipped.join(', ')}`);
-  const unexpected = shipped.filter((n) => !/^(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/extension\.js|media\/.+)$/i.test(n));
+  const unexpected = shipped.filter((n) => !/^(package\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/extension\.js|dist\/[\w-]+\.chunk\.js|media\/.+)$/i.test(n));
+  assert.ok(shipped.includes('dist/htmlPreview.chunk.js'), `the .vsix lacks the lazily loaded preview chunk; it holds ${shipped.join(', ')}`);
   assert.deepEqual(unexpected, [], `the .vsix ships files outside the allowlist: ${unexpected.join(', ')}`);
+});
+
+test('the activation bundle is below 1 MB and carries neither pino nor socks (imapflow is always given a logger and no proxy)', async () => {
+  const vsix = await ensureVsix();
+  const bundle = readZipEntry(vsix, 'extension/dist/extension.js');
+  assert.ok(bundle.length < 1_000_000, `dist/extension.js is ${bundle.length} bytes, over 1 MB`);
+  const text = bundle.toString('utf8');
+  // The HTML sanitiser is loaded on the first preview only.
+  assert.ok(!text.includes('Content-Security-Policy'), 'the HTML sanitiser is in the activation bundle');
+  assert.ok(readZipEntry(vsix, 'extension/dist/htmlPreview.chunk.js').toString('utf8').includes('Content-Security-Policy'), 'the preview chunk does not hold the sanitiser');
+  for (const marker of ['pino-pretty', 'thread-stream', 'sonic-boom', 'SOCKS5 proxy']) {
+    assert.ok(!text.includes(marker), `the bundle still holds "${marker}"`);
+  }
+  assert.ok(text.includes('pino is not bundled with Mail Inspector'), 'the pino stand-in is not in the bundle');
 });
 
 test('`vsce ls` lists no sources, tests or dependencies', () => {

@@ -272,3 +272,58 @@ test('listing a folder again on the same connection sees mail that arrived meanw
     await handle.store.close();
   }
 });
+
+test('one Refresh (folder list, then the page) shows the right counts for the folder this connection has open', async () => {
+  const handle = imapStore(server);
+  try {
+    await server.addMessages(USER(), 'Counts', [{ raw: 'Subject: first\r\nFrom: a@example.com\r\n\r\n1\r\n' }]);
+    assert.equal((await handle.store.listFolders()).find((f) => f.path === 'Counts')?.total, 1);
+    assert.equal((await handle.store.listMessages('Counts', 0, 10)).total, 1); // the folder is open on this connection now
+    // Delivered by another client (doveadm writes the Maildir and indexes it) while the folder stays open.
+    await server.addMessages(USER(), 'Counts', [{ raw: 'Subject: second\r\nFrom: a@example.com\r\n\r\n2\r\n' }]);
+    // What the tree's Refresh does: the folder list (with the counts), then the folder's first page.
+    const counts = (await handle.store.listFolders()).find((f) => f.path === 'Counts');
+    const page = await handle.store.listMessages('Counts', 0, 10);
+    assert.deepEqual([counts?.total, counts?.unseen], [2, 2]);
+    assert.equal(page.total, 2);
+    assert.equal(handle.lines.filter((l) => l.direction === 'client' && / EXAMINE /.test(l.text)).length, 1, 'the folder stayed open');
+  } finally {
+    await handle.store.close();
+  }
+});
+
+test('an 8-bit UTF-8 subject literal is shown as text in the traffic log, as the tree shows it', async () => {
+  const handle = imapStore(server);
+  try {
+    await server.addMessages(USER(), 'Utf8', [{ raw: 'From: list@example.com\r\nSubject: digest \u2013 issue 130\r\n\r\nx\r\n' }]);
+    const page = await handle.store.listMessages('Utf8', 0, 10);
+    assert.equal(page.messages[0]?.subject, 'digest \u2013 issue 130');
+    const text = handle.text().split('\n');
+    assert.ok(text.includes('[imap#1] S: digest \u2013 issue 130'), text.filter((l) => l.includes('digest')).join('\n'));
+    assert.ok(!text.some((l) => l.includes('\u00e2')), 'no Latin-1 reading of the UTF-8 bytes');
+  } finally {
+    await handle.store.close();
+  }
+});
+
+test('the ID command carries exactly our name and version; with ID turned off none is sent', async () => {
+  const idLines = (handle: ReturnType<typeof imapStore>): string[] => handle.lines.filter((l) => l.direction === 'client' && /^\S+ ID /i.test(l.text)).map((l) => l.text);
+  const on = imapStore(server, {}, { clientId: { name: 'Mail Inspector', version: '9.8.7' } });
+  try {
+    await on.store.listFolders();
+    const sent = idLines(on);
+    assert.ok(sent.length >= 1, 'Dovecot offers ID, so it is sent');
+    for (const line of sent) assert.match(line, /^\S+ ID \("name" "Mail Inspector" "version" "9\.8\.7"\)$/);
+    assert.doesNotMatch(on.text(), /imapflow|Postal Systems|support-url/i);
+  } finally {
+    await on.store.close();
+  }
+  const off = imapStore(server, {}, { clientId: false });
+  try {
+    assert.ok((await off.store.listFolders()).length > 0);
+    assert.deepEqual(idLines(off), []);
+    assert.match(off.text(), /CAPABILITY[^\n]* ID\b/, 'the server offered ID');
+  } finally {
+    await off.store.close();
+  }
+});

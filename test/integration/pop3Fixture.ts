@@ -1,5 +1,6 @@
 import { connect, Socket } from 'node:net';
 import { AccountDefinition } from '../../src/core/accounts/account';
+import { CredentialProvider } from '../../src/core/credentials/credentialProvider';
 import { DEFAULT_LIMITS, SessionLimits } from '../../src/core/mailStore';
 import { Pop3Store } from '../../src/core/pop3/pop3Store';
 import { TrafficLine } from '../../src/core/traffic/trafficLine';
@@ -36,6 +37,8 @@ export interface Pop3Fixture {
 export interface FixtureOptions {
   account?: Partial<AccountDefinition>;
   password?: string;
+  /** Asked for the password instead of `password`. */
+  credentials?: CredentialProvider;
   limits?: Partial<SessionLimits>;
   /** The harness CA is trusted unless this is false. */
   trustCa?: boolean;
@@ -65,7 +68,7 @@ export function pop3Fixture(server: DovecotServer, options: FixtureOptions = {})
     useApop: false,
     ...options.account,
   };
-  const store = new Pop3Store(account, options.password ?? server.users[0]!.password, tap, {
+  const store = new Pop3Store(account, options.credentials ?? options.password ?? server.users[0]!.password, tap, {
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     ca: options.trustCa === false ? undefined : server.ca,
     maxMessageBytes: options.maxMessageBytes,

@@ -99,7 +99,7 @@ test('USER/PASS (for servers without SASL PLAIN): PASS is masked', async () => {
   // directly on a transport to the same real server.
   const lines: TrafficLine[] = [];
   const tap = new TrafficTap((line) => lines.push(line), { maxLiteralBytes: 4096 }).open('pop3');
-  const transport = new Pop3Transport({ host: server.host, port: server.ports.pop3NoTls, implicitTls: false, rejectUnauthorized: true, limits: DEFAULT_LIMITS, tap });
+  const transport = new Pop3Transport({ host: server.host, port: server.ports.pop3NoTls, implicitTls: false, trust: { extraCa: [], pinnedCertificate: undefined, allowInvalidCertificate: false }, limits: DEFAULT_LIMITS, tap });
   await transport.connect();
   await login(transport, 'user-pass', server.users[0]!.user, server.users[0]!.password, transport.greeting);
   assert.equal((await transport.simple('STAT')).text, `1 ${MESSAGE.length}`);

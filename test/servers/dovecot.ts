@@ -3,7 +3,7 @@ import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } f
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { basename, join } from 'node:path';
-import { createCertificate } from './certificate';
+import { createCaSignedCertificate, createCertificate } from './certificate';
 import { dovecotConfig, userHome } from './dovecotConfig';
 import { registerServer, SERVER_DIR_PREFIX, serverBaseDir, stopProcesses, sweepStaleServers, unregisterServer } from './dovecotProcesses';
 import { freePorts } from './freePorts';
@@ -28,6 +28,13 @@ export interface DovecotOptions {
   pop3LockSession?: boolean;
   /** Offer APOP (a timestamp in the POP3 greeting) besides PLAIN and LOGIN. */
   apop?: boolean;
+  /**
+   * The main instance's IMAP CAPABILITY list after login (`imap_capability`), replacing Dovecot's own, e.g. to
+   * play a server without IDLE or without CONDSTORE/QRESYNC. The `ssl = no` instance keeps the full list.
+   */
+  imapCapability?: string;
+  /** Serve a certificate issued by a test CA (then `ca`/`caFile` are the CA's) instead of a self-signed one. */
+  testCa?: boolean;
 }
 
 export interface DovecotPorts {
@@ -55,7 +62,7 @@ export interface DovecotServer {
   readonly dir: string;
   readonly host: '127.0.0.1';
   readonly ports: DovecotPorts;
-  /** PEM of the self-signed certificate (CN=localhost, SAN DNS:localhost, IP:127.0.0.1), to pass to Node as `ca`. */
+  /** PEM to pass to Node as `ca`: the self-signed certificate (CN=localhost, SAN DNS:localhost, IP:127.0.0.1), or with `testCa` the CA that issued it. */
   readonly ca: Buffer;
   readonly caFile: string;
   readonly users: Credentials[];
@@ -74,6 +81,20 @@ export interface DovecotServer {
   log(): Promise<string>;
   /** Stops both instances by the master PIDs it started and removes the folder; idempotent. */
   stop(): Promise<void>;
+  /**
+   * Stops both instances (as a crash or a server restart would: every connection drops, nothing listens)
+   * but keeps the folder, the mail, the config and the ports; `startAgain()` serves them again.
+   */
+  halt(): Promise<void>;
+  /** Starts the halted instances again on the same ports with the same mail; resolves once every port answers. */
+  startAgain(): Promise<void>;
+  /**
+   * Stops only the main instance (IMAP/IMAPS/POP3/POP3S ports), as a crash would: its connections drop. The
+   * `ssl = no` instance keeps serving the same mail, so "another device" can change it meanwhile.
+   */
+  haltMain(): Promise<void>;
+  /** Starts the main instance again on the same ports with the same mail, after haltMain(). */
+  startMainAgain(): Promise<void>;
 }
 
 interface MailOwner {
@@ -130,6 +151,14 @@ function spawnMaster(configFile: string, outputFile: string): ChildProcess {
   }
 }
 
+function cmdlineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
@@ -149,6 +178,27 @@ async function tail(file: string): Promise<string> {
   }
 }
 
+/**
+ * Ready when every port answers and each master has written master.pid, which it does only after
+ * binding all its listeners: a port answering could otherwise be another server's that took it.
+ */
+async function waitUntilServing(dir: string, suffixes: readonly string[], ports: DovecotPorts, masters: readonly ChildProcess[]): Promise<void> {
+  const pidFiles = suffixes.map((suffix) => join(dir, `run${suffix}`, 'master.pid'));
+  const ready = async (port: number): Promise<boolean> => pidFiles.every((file) => existsSync(file)) && (await portAnswers(port));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (const port of Object.values(ports)) {
+    while (!(await ready(port))) {
+      const dead = masters.find((m) => m.exitCode !== null || m.signalCode !== null);
+      if (dead || Date.now() > deadline) {
+        const why = dead ? `exited (${dead.exitCode ?? dead.signalCode})` : `did not open port ${port} in time`;
+        const logs = await Promise.all(['dovecot.log', 'master.out', 'dovecot-notls.log', 'master-notls.out'].map((f) => tail(join(dir, f))));
+        throw new Error(`Dovecot ${why}.\n${logs.join('\n')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
 class RunningDovecot implements DovecotServer {
   readonly host = '127.0.0.1';
   private readonly paths = new Map<string, string>();
@@ -163,8 +213,10 @@ class RunningDovecot implements DovecotServer {
     readonly users: Credentials[],
     private readonly configFile: string,
     private readonly logFile: string,
-    private readonly masters: number[],
+    private masters: number[],
     private readonly owner: MailOwner,
+    /** Every instance's config file, with the suffix its run/log files carry ('' and '-notls'). */
+    private readonly instances: readonly { configFile: string; suffix: string }[],
   ) {}
 
   async doveadm(args: string[]): Promise<string> {
@@ -220,6 +272,49 @@ class RunningDovecot implements DovecotServer {
     return this.stopping;
   }
 
+  async halt(): Promise<void> {
+    if (this.stopping) throw new Error('this Dovecot was stopped for good');
+    await stopProcesses(this.dir, basename(this.dir), this.masters);
+    this.masters = [];
+    registerServer(this.dir, []);
+  }
+
+  async startAgain(): Promise<void> {
+    if (this.stopping) throw new Error('this Dovecot was stopped for good');
+    if (this.masters.length > 0) throw new Error('this Dovecot is running: halt() it first');
+    // A master killed by stopProcesses may leave its master.pid behind: readiness waits for fresh ones.
+    for (const { suffix } of this.instances) await rm(join(this.dir, `run${suffix}`, 'master.pid'), { force: true });
+    const masters = this.instances.map(({ configFile, suffix }) => spawnMaster(configFile, join(this.dir, `master${suffix}.out`)));
+    const pids = masters.map((m) => m.pid).filter((pid): pid is number => pid !== undefined);
+    this.masters = pids;
+    registerServer(this.dir, pids);
+    if (pids.length !== masters.length) throw new Error(`could not start ${DOVECOT} again`);
+    await waitUntilServing(this.dir, this.instances.map((i) => i.suffix), this.ports, masters);
+  }
+
+  async haltMain(): Promise<void> {
+    if (this.stopping) throw new Error('this Dovecot was stopped for good');
+    const main = this.instances[0]!;
+    const pid = this.masters.find((p) => cmdlineOf(p).includes(main.configFile));
+    if (pid === undefined) throw new Error('the main instance is not running');
+    // Its children are titled "dovecot-<folder name>/<service>"; the other instance's "dovecot-<folder name>-notls/…".
+    await stopProcesses(this.dir, `dovecot-${basename(this.dir)}/`, [pid]);
+    this.masters = this.masters.filter((p) => p !== pid);
+    registerServer(this.dir, this.masters);
+  }
+
+  async startMainAgain(): Promise<void> {
+    if (this.stopping) throw new Error('this Dovecot was stopped for good');
+    const main = this.instances[0]!;
+    if (this.masters.some((p) => cmdlineOf(p).includes(main.configFile))) throw new Error('the main instance is running: haltMain() it first');
+    await rm(join(this.dir, `run${main.suffix}`, 'master.pid'), { force: true });
+    const master = spawnMaster(main.configFile, join(this.dir, `master${main.suffix}.out`));
+    if (master.pid === undefined) throw new Error(`could not start ${DOVECOT} again`);
+    this.masters = [...this.masters, master.pid];
+    registerServer(this.dir, this.masters);
+    await waitUntilServing(this.dir, [main.suffix], this.ports, [master]);
+  }
+
   /** On-disk folder of a mailbox, as Dovecot encodes it (Maildir++ ".A.B", modified UTF-7, listescape). */
   private async mailboxPath(user: string, folder: string): Promise<string> {
     const key = `${user}\0${folder}`;
@@ -267,7 +362,7 @@ async function startOnce(users: Credentials[], options: DovecotOptions): Promise
     registerServer(dir, []); // owned from the start, so a sweep by another process leaves it alone
     await chmod(dir, 0o755); // the mail user must be able to reach the Maildirs inside
     const owner = mailOwner();
-    const [cert, [imap, imaps, imapNoTls, pop3, pop3s, pop3NoTls]] = await Promise.all([createCertificate(dir), freePorts(6)]);
+    const [cert, [imap, imaps, imapNoTls, pop3, pop3s, pop3NoTls]] = await Promise.all([options.testCa ? createCaSignedCertificate(dir) : createCertificate(dir), freePorts(6)]);
     const ports: DovecotPorts = { imap, imaps, imapNoTls, pop3, pop3s, pop3NoTls };
 
     const passwdFile = join(dir, 'passwd');
@@ -301,6 +396,7 @@ async function startOnce(users: Credentials[], options: DovecotOptions): Promise
         pop3: instance.pop3,
         pop3LockSession: options.pop3LockSession === true,
         apop: options.apop === true,
+        ...(instance.suffix === '' && options.imapCapability ? { imapCapability: options.imapCapability } : {}),
       });
       await writeFile(configFile, text);
       configFiles.push(configFile);
@@ -312,23 +408,9 @@ async function startOnce(users: Credentials[], options: DovecotOptions): Promise
     if (pids.length !== masters.length) throw new Error(`could not start ${DOVECOT}`);
     registerServer(dir, pids);
 
-    // Ready when every port answers and each master has written master.pid, which it does only after
-    // binding all its listeners: a port answering could otherwise be another server's that took it.
-    const pidFiles = instances.map((instance) => join(dir, `run${instance.suffix}`, 'master.pid'));
-    const ready = async (port: number): Promise<boolean> => pidFiles.every((file) => existsSync(file)) && (await portAnswers(port));
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    for (const port of Object.values(ports)) {
-      while (!(await ready(port))) {
-        const dead = masters.find((m) => m.exitCode !== null || m.signalCode !== null);
-        if (dead || Date.now() > deadline) {
-          const why = dead ? `exited (${dead.exitCode ?? dead.signalCode})` : `did not open port ${port} in time`;
-          const logs = await Promise.all(['dovecot.log', 'master.out', 'dovecot-notls.log', 'master-notls.out'].map((f) => tail(join(dir, f))));
-          throw new Error(`Dovecot ${why}.\n${logs.join('\n')}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    }
-    return new RunningDovecot(dir, ports, cert.pem, cert.certFile, users, configFiles[0], join(dir, 'dovecot.log'), pids, owner);
+    await waitUntilServing(dir, instances.map((instance) => instance.suffix), ports, masters);
+    const started = configFiles.map((configFile, i) => ({ configFile, suffix: instances[i].suffix }));
+    return new RunningDovecot(dir, ports, cert.pem, cert.caFile, users, configFiles[0], join(dir, 'dovecot.log'), pids, owner, started);
   } catch (error) {
     const pids = masters.map((m) => m.pid).filter((pid): pid is number => pid !== undefined);
     await stopProcesses(dir, name, pids).catch(() => undefined);

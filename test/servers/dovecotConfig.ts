@@ -20,6 +20,8 @@ export interface InstanceConfig {
   pop3: number;
   pop3LockSession?: boolean;
   apop?: boolean;
+  /** Replaces the IMAP CAPABILITY list announced after login (Dovecot's `imap_capability`), e.g. without IDLE. */
+  imapCapability?: string;
 }
 
 const SPECIAL_USE = ['Sent', 'Drafts', 'Trash', 'Junk', 'Archive'] as const;
@@ -63,6 +65,7 @@ export function dovecotConfig(c: InstanceConfig): string {
     `disable_plaintext_auth = no`,
     `auth_mechanisms = plain login${c.apop ? ' apop' : ''}`,
     ...(c.pop3LockSession ? ['pop3_lock_session = yes'] : []),
+    ...(c.imapCapability ? [`imap_capability = ${c.imapCapability}`] : []),
     `auth_failure_delay = 0`,
     `mail_location = maildir:~/Maildir`,
     `mail_uid = ${c.mailUid}`,

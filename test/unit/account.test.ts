@@ -45,3 +45,21 @@ test('the setting list keeps valid accounts and reports invalid ones and duplica
   assert.deepEqual(problems.map((p) => p.index), [1, 2, 3]);
   assert.deepEqual(parseAccounts(undefined), { accounts: [], problems: [] });
 });
+
+test('caFile and pinnedCertificate: kept when set, the pin normalised, bad values refused', () => {
+  const none = parseAccount({ host: 'h', user: 'u' });
+  assert.equal(none.caFile, undefined);
+  assert.equal(none.pinnedCertificate, undefined);
+  assert.ok(!('caFile' in none) && !('pinnedCertificate' in none), 'unset fields are left out (the store compares definitions)');
+  const hex = 'ab'.repeat(32);
+  const pin = `sha256/${'AB:'.repeat(31)}AB`;
+  for (const written of [`sha256/${hex}`, hex.toUpperCase(), pin, `SHA256:${'ab:'.repeat(31)}ab`, `sha-256/${'ab '.repeat(32)}`]) {
+    assert.equal(parseAccount({ host: 'h', user: 'u', pinnedCertificate: written }).pinnedCertificate, pin, written);
+  }
+  assert.equal(parseAccount({ host: 'h', user: 'u', caFile: ' /etc/ssl/private-ca.pem ' }).caFile, '/etc/ssl/private-ca.pem');
+  assert.equal(parseAccount({ host: 'h', user: 'u', caFile: '', pinnedCertificate: '' }).caFile, undefined);
+  assert.throws(() => parseAccount({ host: 'h', user: 'u', pinnedCertificate: 'sha1/AB:CD' }), (e: unknown) => MailError.is(e, 'config') && /pinnedCertificate.*SHA-256/.test(e.message));
+  assert.throws(() => parseAccount({ host: 'h', user: 'u', pinnedCertificate: `sha256/${hex}00` }), /pinnedCertificate/);
+  assert.throws(() => parseAccount({ host: 'h', user: 'u', caFile: 42 }), /caFile/);
+  assert.throws(() => parseAccount({ host: 'h', user: 'u', caFile: '/a\n/b' }), /caFile/);
+});

@@ -21,3 +21,20 @@ test('socket and TLS errors map to reasons a person can act on', () => {
   assert.ok(MailError.is(same, 'inUse'));
   assert.ok(!MailError.is(same, 'auth'));
 });
+
+test('a certificate error does not suggest --use-system-ca, a Node.js flag nobody can pass to VS Code', () => {
+  // The hint Node 22.15+ appends to certificate errors (nodejs/node#57362).
+  const nodeMessage = 'self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca';
+  const error = fromNodeError({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: nodeMessage });
+  assert.equal(error.reason, 'certificate');
+  assert.doesNotMatch(error.message, /--use-system-ca|running Node/);
+  assert.match(error.message, /\(self-signed certificate\)$/);
+});
+
+test('a MailError carries a detail for the user interface, and its cause', () => {
+  const cause = new Error('x');
+  const error = new MailError('cancelled', 'No password.', undefined, { cause, detail: { kind: 'noPassword' } });
+  assert.equal(error.detail?.kind, 'noPassword');
+  assert.equal(error.cause, cause);
+  assert.equal(new MailError('auth').detail, undefined);
+});

@@ -22,6 +22,34 @@ describe('decoding', () => {
     assert.match(unknown.warning ?? '', /Unknown charset "x-no-such-charset"/);
   });
 
+  test('8-bit bytes in a part declared us-ascii (or 7bit without charset, or a charset that cannot hold them) are read sensibly, and said', () => {
+    const text = (bytes: Buffer, charset: string | undefined) => decodePartContent({ contentType: 'text/plain', charset, encoding: '7bit', flowed: undefined }, bytes);
+    const utf8 = text(Buffer.from('café'), 'us-ascii');
+    assert.equal(utf8.text, 'café', 'valid UTF-8 decodes as UTF-8, not "cafÃ©"');
+    assert.deepEqual(utf8.warnings, ['Declared us-ascii, holds 8-bit bytes: shown as UTF-8.']);
+    const latin1 = text(iconv.encode('café', 'latin1'), 'US-ASCII');
+    assert.equal(latin1.text, 'café');
+    assert.deepEqual(latin1.warnings, ['Declared US-ASCII, holds 8-bit bytes: shown as WINDOWS-1252.']);
+    const undeclared = text(Buffer.from('café'), undefined);
+    assert.equal(undeclared.text, 'café');
+    assert.deepEqual(undeclared.warnings, ['No charset declared (which means US-ASCII), but the text holds 8-bit bytes: shown as UTF-8.']);
+    const notUtf8 = text(iconv.encode('café', 'latin1'), 'utf-8');
+    assert.equal(notUtf8.text, 'café');
+    assert.deepEqual(notUtf8.warnings, ['Declared utf-8, holds bytes that are not valid UTF-8: shown as WINDOWS-1252.']);
+    assert.deepEqual(text(Buffer.from('plain ascii'), 'us-ascii'), { text: 'plain ascii', charset: 'US-ASCII', warnings: [] }, '7-bit text in us-ascii: nothing to say');
+    assert.deepEqual(text(iconv.encode('Zoë', 'latin1'), 'iso-8859-1').warnings, [], 'a charset that holds the bytes: nothing to say');
+  });
+
+  test('broken base64 is still decoded leniently, and the part says so', () => {
+    const junk = decodeTransferEncoding(Buffer.from('R3L!Dv\r\nMOf*ZQ=='), 'base64');
+    assert.equal(junk.bytes.toString(), 'Grüße');
+    assert.equal(junk.warning, 'The base64 body is malformed (2 characters that are not base64): decoded leniently, so the content may be incomplete or wrong.');
+    const padded = decodePartContent({ contentType: 'text/plain', charset: 'utf-8', encoding: 'base64', flowed: undefined }, Buffer.from('b25lIQ==\r\ndHdvIQ=='));
+    assert.equal(padded.text, 'one!two!');
+    assert.deepEqual(padded.warnings, ['The base64 body is malformed ("=" padding inside the data): decoded leniently, so the content may be incomplete or wrong.']);
+    assert.equal(decodeTransferEncoding(Buffer.from('R3L\r\nDvMOf\r\nZQ=='), 'base64').warning, undefined, 'line breaks are not flaws');
+  });
+
   test('binary parts come back as bytes, flowed text is joined', () => {
     const png = decodePartContent({ contentType: 'image/png', charset: undefined, encoding: 'base64', flowed: undefined }, Buffer.from('iVBORw0KGgo='));
     assert.equal(png.text, undefined);

@@ -4,7 +4,7 @@ import { Element, isTag } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { decodePartContent } from '../../src/core/mime/decodePart';
 import { partTreeFromRaw } from '../../src/core/mime/fromRawMessage';
-import { buildHtmlPreview } from '../../src/core/mime/htmlPreview';
+import { buildHtmlPreview, PREVIEW_STYLE } from '../../src/core/mime/htmlPreview';
 import { cidUriResolver } from '../../src/core/mime/cidParts';
 import { partBytes } from '../../src/core/mime/partBytes';
 import { MimePart, findPart } from '../../src/core/mime/partTree';
@@ -130,8 +130,8 @@ describe('HTML preview of hostile HTML', () => {
     for (const control of controls) assert.equal(control.attribs.disabled, '');
   });
 
-  test('allowRemote re-enables remote images, styles and fonts (https) and widens the CSP accordingly', () => {
-    const allowed = buildHtmlPreview(HOSTILE, { cspSource: CSP_SOURCE, allowRemote: true, resolveCid });
+  test("remote: 'https' re-enables remote images, styles and fonts (https) and widens the CSP accordingly", () => {
+    const allowed = buildHtmlPreview(HOSTILE, { cspSource: CSP_SOURCE, remote: 'https', resolveCid });
     const csp = directives(allowed.csp);
     assert.deepEqual(csp.get('img-src'), [...OWN, 'data:', 'https:']);
     assert.deepEqual(csp.get('style-src'), ["'unsafe-inline'", ...OWN, 'https:']);
@@ -173,5 +173,119 @@ describe('HTML preview of a real message', () => {
     const png = decodePartContent(findPart(tree, '2') as MimePart, partBytes(raw, findPart(tree, '2') as MimePart)).binary as Buffer;
     assert.equal(img?.attribs.src, `data:image/png;base64,${png.toString('base64')}`);
     assert.equal(preview.missingInline, 0);
+  });
+});
+
+// One https image, three http resources (image, CSS background, style sheet) and a protocol-relative image.
+const MIXED = `<html><head><link rel="stylesheet" href="http://plain.example/d.css"></head><body>
+<img src="https://secure.example/a.png"><img src="http://plain.example/b.png">
+<p style="background:url(http://plain.example/c.png)">text</p><img src="//relative.example/e.png"></body></html>`;
+
+/** The banner's buttons: their action and their text. */
+function bannerButtons(html: string): { action: string | undefined; text: string }[] {
+  return elements(html)
+    .filter((e) => e.name === 'button' && e.attribs['data-mi-action'] !== undefined)
+    .map((b) => ({ action: b.attribs['data-mi-action'], text: b.children.map((c) => ('data' in c ? c.data : '')).join('') }));
+}
+
+describe('HTML preview remote content states', () => {
+  test('blocked (the default): nothing remote in policy or page, one banner with the count and the http share', () => {
+    const page = buildHtmlPreview(MIXED, { cspSource: CSP_SOURCE });
+    const csp = directives(page.csp);
+    for (const d of ['img-src', 'style-src', 'font-src']) assert.ok(!csp.get(d)?.some((s) => s === 'https:' || s === 'http:'), d);
+    assert.equal(page.remote, 'blocked');
+    assert.equal(page.blockedRemote, 5);
+    assert.equal(page.insecureRemote, 3);
+    assert.equal(page.blockedNotice, '5 remote resources blocked');
+    assert.match(page.html, /5 remote resources blocked \(3 of them over insecure http\)\./);
+    assert.deepEqual(bannerButtons(page.html), [{ action: 'allowRemote', text: 'Load remote content' }]);
+    assert.ok(!/plain\.example|secure\.example|relative\.example/.test(page.html));
+    const onlyHttp = buildHtmlPreview('<img src="http://plain.example/b.png"><img src="http://plain.example/c.png">', { cspSource: CSP_SOURCE });
+    assert.match(onlyHttp.html, /2 remote resources blocked \(all over insecure http\)\./);
+  });
+
+  test("https (after consent): https loads, http stays blocked and the banner says how many, why, and offers to load them", () => {
+    const page = buildHtmlPreview(MIXED, { cspSource: CSP_SOURCE, remote: 'https' });
+    const csp = directives(page.csp);
+    for (const d of ['img-src', 'style-src', 'font-src']) {
+      assert.ok(csp.get(d)?.includes('https:'), `${d} allows https`);
+      assert.ok(!csp.get(d)?.includes('http:'), `${d} allows no http`);
+    }
+    const images = elements(page.html).filter((e) => e.name === 'img').map((i) => i.attribs.src);
+    // A protocol-relative URL is loaded over https.
+    assert.deepEqual(images, ['https://secure.example/a.png', undefined, 'https://relative.example/e.png']);
+    assert.ok(!page.html.includes('http://'), 'no http URL left in the page');
+    assert.equal(page.blockedRemote, 3);
+    assert.equal(page.blockedNotice, '3 insecure http resources not loaded');
+    assert.match(page.html, /3 insecure http resources not loaded\./);
+    assert.match(page.html, /over https only: http travels unencrypted/);
+    assert.deepEqual(bannerButtons(page.html), [{ action: 'allowInsecure', text: 'Load insecure http content too' }]);
+  });
+
+  test('all (after the second choice): http is in the policy and the page, and no banner is left', () => {
+    const page = buildHtmlPreview(MIXED, { cspSource: CSP_SOURCE, remote: 'all' });
+    const csp = directives(page.csp);
+    for (const d of ['img-src', 'style-src', 'font-src']) assert.ok(csp.get(d)?.includes('https:') && csp.get(d)?.includes('http:'), d);
+    const all = elements(page.html);
+    assert.deepEqual(all.filter((e) => e.name === 'img').map((i) => i.attribs.src), ['https://secure.example/a.png', 'http://plain.example/b.png', 'https://relative.example/e.png']);
+    assert.ok(all.some((e) => e.name === 'link' && e.attribs.href === 'http://plain.example/d.css'));
+    assert.match(page.html, /url\(http:\/\/plain\.example\/c\.png\)/);
+    assert.equal(page.blockedRemote, 0);
+    assert.equal(page.insecureRemote, 3);
+    assert.equal(page.blockedNotice, undefined);
+    assert.deepEqual(bannerButtons(page.html), []);
+  });
+
+  test('https with nothing over http: everything loads and no banner shows', () => {
+    const page = buildHtmlPreview('<img src="https://secure.example/a.png">', { cspSource: CSP_SOURCE, remote: 'https' });
+    assert.equal(page.blockedNotice, undefined);
+    assert.deepEqual(bannerButtons(page.html), []);
+  });
+});
+
+/** The rules of a flat style sheet (no at-rules), as selector and declarations. */
+function rules(css: string): { selector: string; declarations: string }[] {
+  return [...css.matchAll(/([^{}]+)\{([^}]*)\}/g)].map((m) => ({ selector: m[1].trim(), declarations: m[2] }));
+}
+
+describe('HTML preview paper and chrome (a dark editor theme)', () => {
+  test('the message is on white paper with black text, before any of its own rules', () => {
+    const page = buildHtmlPreview('<style>.x{color:red}</style><p style="color:#000">black text</p>', { cspSource: CSP_SOURCE });
+    const body = rules(PREVIEW_STYLE).find((r) => r.selector === 'body');
+    assert.match(body?.declarations ?? '', /background-color:#fff/);
+    assert.match(body?.declarations ?? '', /(^|;)color:#000/);
+    assert.ok(page.html.indexOf(PREVIEW_STYLE) > 0 && page.html.indexOf(PREVIEW_STYLE) < page.html.indexOf('.x{color:red}'), "the paper comes first: the message's rules win");
+    assert.equal(elements(page.html).find((e) => e.name === 'body')?.attribs.style, undefined);
+    // VS Code's webview defaults colour links, code and quotes with the theme: reset on the paper, weighing no
+    // more than an element selector (so the message's own rules still win).
+    for (const element of ['a', 'code', 'blockquote']) {
+      const reset = rules(PREVIEW_STYLE).find((r) => r.selector.split(',').includes(`:where(.mi-message) ${element}`));
+      assert.ok(reset, `no paper reset for ${element}`);
+    }
+  });
+
+  test("a message's own body colours (bgcolor, text, style) paint the whole page, not a box", () => {
+    const page = buildHtmlPreview('<body bgcolor="#222222" text="eeeeee" style="margin:0"><p>light on dark</p></body>', { cspSource: CSP_SOURCE });
+    const all = elements(page.html);
+    assert.equal(all.find((e) => e.name === 'body')?.attribs.style, 'background-color:#222222;color:#eeeeee;margin:0');
+    const div = all.find((e) => e.attribs.class === 'mi-body');
+    assert.deepEqual(div?.attribs, { class: 'mi-body' });
+    const hostile = buildHtmlPreview('<body bgcolor="red;background:url(https://evil.example/x)" text="expression(alert(1))"><p>x</p></body>', { cspSource: CSP_SOURCE });
+    assert.equal(elements(hostile.html).find((e) => e.name === 'body')?.attribs.style, undefined, 'only plain colours are taken from the attributes');
+  });
+
+  test('the banner and its buttons use the theme colours only', () => {
+    const chrome = rules(PREVIEW_STYLE).filter((r) => r.selector.startsWith('.mi-remote-notice'));
+    assert.ok(chrome.length >= 3);
+    for (const rule of chrome) {
+      for (const declaration of rule.declarations.split(';').filter(Boolean)) {
+        const [property, value] = [declaration.slice(0, declaration.indexOf(':')), declaration.slice(declaration.indexOf(':') + 1)];
+        if (!/^(color|background(-color)?|border(-(top|right|bottom|left))?(-color)?|outline(-color)?)$/.test(property) || value === 'none') continue;
+        assert.match(value, /var\(--vscode-/, `${rule.selector} ${declaration}`);
+        assert.ok(!/#[0-9a-f]{3,8}\b|rgb\(/i.test(value), `${rule.selector} ${declaration} has a fixed colour`);
+      }
+    }
+    const blocked = buildHtmlPreview('<img src="https://x.example/a.png">', { cspSource: CSP_SOURCE });
+    assert.ok(elements(blocked.html).some((e) => e.attribs.class === 'mi-remote-notice'));
   });
 });

@@ -25,7 +25,12 @@ function assertMatches(raw: Buffer, part: MimePart, expected: ExpectedPart): voi
     assert.equal(p.disposition, e.disposition, `${where} disposition`);
     assert.equal(p.contentId, e.contentId, `${where} content id`);
     assert.equal(p.size, partBytes(raw, p).length, `${where} size is its body length`);
-    if (e.text !== undefined) assert.equal(decodePartContent(p, partBytes(raw, p)).text, e.text, `${where} text`);
+    if (e.text !== undefined) {
+      const decoded = decodePartContent(p, partBytes(raw, p));
+      assert.equal(decoded.text, e.text, `${where} text`);
+      if (e.warning) assert.match(decoded.warnings.join(' '), e.warning, `${where} warning`);
+      else assert.deepEqual(decoded.warnings, [], `${where} decodes without a warning`);
+    }
     const children = e.children ?? [];
     assert.equal(p.children.length, children.length, `${where} children`);
     children.forEach((c, i) => stack.push([p.children[i], c]));
@@ -91,16 +96,19 @@ describe('part bytes', () => {
 });
 
 describe('limits: nothing dropped silently', () => {
-  test('10,000 parts: 1,000 shown, all counted, with a notice', async () => {
+  test('10,000 parts: every one shown (issue 8: the limit was 1,000), and past the limit all counted, with a notice', async () => {
     const raw = manyPartsMessage(10_000);
     const tree = await partTreeFromRaw(raw);
-    assert.equal(tree.partCount, 1000);
-    assert.equal(tree.totalParts, 10_001, 'the root and 10,000 parts');
-    assert.deepEqual(tree.truncated, { shown: 1000, total: 10_001, reason: 'partLimit' });
-    assert.equal(tree.notices[0].message, 'Showing 1,000 of 10,001 MIME parts: the limit is 1,000 parts.');
-    assert.equal(tree.root.children.length, 999);
+    assert.equal(tree.partCount, 10_001, 'the root and 10,000 parts');
+    assert.equal(tree.truncated, undefined);
+    assert.deepEqual(tree.notices, []);
+    assert.equal(tree.root.children.length, 10_000);
+    assert.equal(decodePartContent(tree.root.children[9_999], partBytes(raw, tree.root.children[9_999])).text, 'part 10000');
+    const more = await partTreeFromRaw(manyPartsMessage(10_005));
+    assert.deepEqual(more.truncated, { shown: 10_000, total: 10_005, reason: 'partLimit' });
+    assert.equal(more.notices[0].message, 'Showing 10,000 of 10,005 MIME parts: the limit is 10,000 parts.');
     // A part past the limit can still be read by its section.
-    assert.equal((await partBytesBySection(raw, '10000')).toString(), 'part 10000');
+    assert.equal((await partBytesBySection(manyPartsMessage(10_005), '10005')).toString(), 'part 10005');
   });
 
   test('a 2 MB header block is reported, the tree is still complete', async () => {
@@ -133,7 +141,7 @@ describe('limits: nothing dropped silently', () => {
     assert.equal(tree.totalParts, 5001);
     assert.equal(tree.truncated?.reason, 'depthLimit');
     assert.equal(tree.partCount, 101, 'depths 0..100 kept');
-    assert.match(tree.notices[0].message, /^Showing 101 of 5,001 MIME parts: parts nested deeper than 100 levels are left out\.$/);
+    assert.match(tree.notices[0].message, /^Showing 100 of 5,000 MIME parts: parts nested deeper than 100 levels are left out\.$/);
     assert.equal([...walkParts(tree.root)].length, 101);
     // The bottom part is still reachable by section.
     const section = Array.from({ length: 5000 }, () => '1').join('.');
@@ -209,9 +217,9 @@ describe('part tree from BODYSTRUCTURE', () => {
   });
 
   test('limits apply to BODYSTRUCTURE too, and a structure larger than the message is reported', () => {
-    const childNodes: MessageStructureObject[] = Array.from({ length: 1500 }, (_, i) => ({ part: String(i + 1), type: 'text/plain', encoding: '7bit', size: 10 }));
-    const tree = partTreeFromBodyStructure({ type: 'multipart/mixed', childNodes }, 5000);
-    assert.deepEqual(tree.truncated, { shown: 1000, total: 1501, reason: 'partLimit' });
+    const childNodes: MessageStructureObject[] = Array.from({ length: 10_500 }, (_, i) => ({ part: String(i + 1), type: 'text/plain', encoding: '7bit', size: 10 }));
+    const tree = partTreeFromBodyStructure({ type: 'multipart/mixed', childNodes }, 50_000);
+    assert.deepEqual(tree.truncated, { shown: 10_000, total: 10_500, reason: 'partLimit' });
     assert.ok(tree.notices.some((n) => n.kind === 'sizeMismatch'));
     let deep: MessageStructureObject = { type: 'text/plain', size: 1 };
     for (let i = 0; i < 5000; i++) deep = { type: 'multipart/mixed', childNodes: [deep] };

@@ -9,13 +9,16 @@ import { TrafficLine } from '../../src/core/traffic/trafficLine';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
 
 // Servers Dovecot cannot imitate: no CAPA and no UIDL (an RFC 1939 minimum), CAPA without TOP, STLS
-// advertised but refused, plaintext injected after "+OK" to STLS, a DELE that fails. A scripted fake
+// advertised but refused, plaintext injected after "+OK" to STLS, a DELE that fails, TOP refused for
+// one message. A scripted fake
 // server on loopback plays them; every other POP3 behaviour is tested against Dovecot in
 // test/integration/pop3*.test.ts.
 interface Script {
   capa?: string[];
   uidl?: boolean;
   top?: false;
+  /** TOP is answered -ERR for this message number only. */
+  topRefusedFor?: number;
   stls?: 'refuse' | 'inject';
   dele?: 'fail';
 }
@@ -75,6 +78,7 @@ async function fake(script: Script): Promise<{ port: number; received: string[] 
             break;
           case 'TOP':
             if (script.top === false) reply('-ERR unknown command');
+            else if (n === script.topRefusedFor) reply('-ERR [SYS/TEMP] cannot read message');
             else if (message) multi(message.toString('latin1').split('\r\n\r\n')[0]!.split('\r\n').concat(''));
             else reply('-ERR no such message');
             break;
@@ -148,4 +152,12 @@ test('a DELE that fails is undone with RSET before QUIT', async () => {
   const { port, received } = await fake({ capa: ['USER', 'UIDL', 'TOP'], uidl: true, dele: 'fail' });
   await assert.rejects(store(port).store.deleteMessage('uid-2'), (err: unknown) => MailError.is(err, 'server') && /SYS\/TEMP/.test(err.serverText ?? ''));
   assert.deepEqual(received.slice(-4), ['UIDL 2', 'DELE 2', 'RSET', 'QUIT']);
+});
+
+test('TOP refused for one message: it is listed without headers and the page says so; the others keep theirs', async () => {
+  const { port, received } = await fake({ capa: ['USER', 'UIDL', 'TOP'], uidl: true, topRefusedFor: 2 });
+  const page = await store(port).store.listMessages('INBOX', 0, 10);
+  assert.deepEqual(page.messages.map((m) => [m.id, m.subject]), [['uid-3', 'Message 3'], ['uid-2', ''], ['uid-1', 'Message 1']]);
+  assert.equal(page.warning, 'Message 2: the server refused TOP for it ([SYS/TEMP] cannot read message), so its subject and sender are not shown.');
+  assert.deepEqual(received.filter((l) => l.startsWith('TOP')), ['TOP 3 0', 'TOP 2 0', 'TOP 1 0']);
 });

@@ -37,3 +37,14 @@ test('group syntax becomes its members; missing or broken fields stay empty', as
   assert.equal(h.date, undefined);
   assert.equal(h.messageId, undefined);
 });
+
+test('a header over the limits is read as far as the limits go, with a notice instead of an error', () => {
+  const filler = Array.from({ length: 50 }, (_, i) => `X-Filler-${i}: ${'f'.repeat(60)}`);
+  const header = Buffer.from(['From: first@example.com', 'Subject: =?UTF-8?B?4pyT?= early', ...filler, 'Date: Tue, 1 Jul 2025 10:00:00 +0200', '', ''].join('\r\n'));
+  const h = parseTopHeaders(header, { maxFields: 1000, maxBytes: 1024 });
+  assert.equal(h.subject, '✓ early');
+  assert.deepEqual(h.from, [{ name: '', address: 'first@example.com' }]);
+  assert.equal(h.date, undefined, 'Date comes after the limit');
+  assert.match(h.notice ?? '', /^its header is 3\.\d KiB in 53 fields, over the limit of 1\.0 KiB or 1,000 fields, so the list shows what the first 1\d fields say \(no date among them\)\.$/);
+  assert.equal(parseTopHeaders(Buffer.from('Subject: small\r\n\r\n')).notice, undefined);
+});

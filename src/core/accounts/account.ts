@@ -1,4 +1,5 @@
 import { MailError } from '../errors';
+import { normalizePin } from '../tls/certificateSummary';
 
 export type Protocol = 'imap' | 'pop3';
 export type Security = 'tls' | 'starttls' | 'none';
@@ -16,6 +17,13 @@ export interface AccountDefinition {
   user: string;
   /** Accept a certificate that does not verify (self-signed, wrong name). Off unless the user opts in. */
   allowInvalidCertificate: boolean;
+  /** A PEM file of certificate authorities trusted for this account besides the usual ones (a private CA). Read when connecting. */
+  caFile?: string;
+  /**
+   * "sha256/AB:CD:…": the one server certificate trusted for this account ("Trust This Certificate").
+   * It is accepted whatever its issuer and names; any other certificate is refused.
+   */
+  pinnedCertificate?: string;
   /** POP3 only: log in with APOP (MD5 digest) when the greeting carries a timestamp. */
   useApop: boolean;
 }
@@ -76,6 +84,7 @@ export function parseAccount(input: unknown): AccountDefinition {
   if (hasControlCharacters(label)) throw new MailError('config', 'The label contains a line break or NUL character.');
   const id = str(raw, 'id') ?? slugify(`${protocol}-${user}-${host}-${port}`);
   if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(id)) throw new MailError('config', `The id "${id}" may contain only lower-case letters, digits and dashes.`);
+  const trust = parseTrust(raw);
   return {
     id,
     label,
@@ -85,8 +94,29 @@ export function parseAccount(input: unknown): AccountDefinition {
     security,
     user,
     allowInvalidCertificate: raw['allowInvalidCertificate'] === true,
+    ...trust,
     useApop: protocol === 'pop3' && raw['useApop'] === true,
   };
+}
+
+/** `caFile` and `pinnedCertificate`, checked; an empty value means "not set". */
+function parseTrust(raw: Record<string, unknown>): Pick<AccountDefinition, 'caFile' | 'pinnedCertificate'> {
+  const result: Pick<AccountDefinition, 'caFile' | 'pinnedCertificate'> = {};
+  const caFile = raw['caFile'];
+  if (caFile !== undefined && caFile !== null && caFile !== '') {
+    if (typeof caFile !== 'string' || !caFile.trim()) throw new MailError('config', 'The caFile must be the path of a PEM file.');
+    if (hasControlCharacters(caFile)) throw new MailError('config', 'The caFile contains a line break or NUL character.');
+    result.caFile = caFile.trim();
+  }
+  const pin = raw['pinnedCertificate'];
+  if (pin !== undefined && pin !== null && pin !== '') {
+    const normalized = typeof pin === 'string' ? normalizePin(pin) : undefined;
+    if (!normalized) {
+      throw new MailError('config', `The pinnedCertificate ${JSON.stringify(pin)} is not a SHA-256 fingerprint: write it as "sha256/AB:CD:…" (32 pairs of hex digits).`);
+    }
+    result.pinnedCertificate = normalized;
+  }
+  return result;
 }
 
 /** Parses the whole setting; invalid entries are reported, not dropped silently. */

@@ -1,20 +1,60 @@
 import { ImapFlow, type FetchMessageObject, type ImapFlowOptions } from 'imapflow';
 import { AccountDefinition, hasControlCharacters } from '../accounts/account';
+import { credentialProvider, CredentialProvider, Credentials, fixedPassword, passwordForLogin } from '../credentials/credentialProvider';
+import { ImapLoginAfterTls } from '../credentials/imapLoginAfterTls';
 import { fromNodeError, MailError } from '../errors';
-import { Cancel, FolderInfo, MailStore, MessagePage, MessageSummary, PartFetch, PartialFetcher, SessionLimits } from '../mailStore';
+import { Cancel, FolderInfo, MailStore, MessagePage, MessageRef, MessageSummary, PartFetch, PartialFetcher, SessionLimits } from '../mailStore';
 import { pageRange } from '../paging';
+import { certificateTrust } from '../tls/certificateTrust';
+import { imapTlsTransport } from '../tls/imapTlsTransport';
 import { ConnectionTap, TrafficTap } from '../traffic/trafficTap';
+import { FolderSnapshot } from '../documents/folderState';
+import { applyClientId, CLIENT_NAME, ClientId } from './clientId';
+import { folderSnapshot } from './folderSnapshot';
 import { sortFolders, toFolderInfo } from './folderMapping';
 import { trafficLogger } from './trafficLogger';
+import { highestBelow, parseUidSet, rangesOf, UidRange } from './uidSet';
 
 export interface ImapStoreOptions {
   limits: SessionLimits;
-  /** Extra trusted CA certificates (PEM). When absent, Node's own trust store applies. */
+  /** Extra trusted CA certificates (PEM), besides Node's own and the account's caFile. */
   ca?: Buffer;
   /** Force a login method (tests use it to exercise LOGIN and AUTHENTICATE PLAIN). */
   loginMethod?: 'LOGIN' | 'AUTH=PLAIN';
   /** Close the connection after this long without use (ms). */
   idleCloseMs?: number;
+  /** What the ID command tells the server (only these fields, nothing of imapflow's); false sends no ID. Default: the name only. */
+  clientId?: ClientId | false;
+}
+
+/** The CAPABILITY lists a connection saw: before login (after STARTTLS) and once logged in. */
+export interface LiveCapabilities {
+  readonly beforeLogin: readonly string[];
+  readonly afterLogin: readonly string[];
+}
+
+export interface WatchConnectionOptions {
+  /** Break and re-issue IDLE after this long (RFC 2177 asks for less than 29 minutes). */
+  maxIdleMs: number;
+  /** Where IDLE is missing the watcher NOOPs this often: the silence between polls must not count as a dead server. */
+  pollMs?: number;
+}
+
+/** A second connection of the account, for watching one folder; its traffic is tapped under its own id. */
+export interface WatchConnection {
+  readonly client: ImapFlow;
+  /** The traffic tap's id of this connection, e.g. `imap#2`. */
+  readonly connectionId: string;
+  readonly capabilities: LiveCapabilities;
+  /** LOGOUT (or a plain close when the connection is gone). */
+  close(): Promise<void>;
+}
+
+/** A page taken by UID: the `pageSize` highest UIDs below a cursor, so arrivals and expunges between pages neither skip nor repeat a message. */
+export interface UidPage extends MessagePage {
+  readonly uidValidity: number;
+  /** The cursor of the next page (its UIDs are below this one), or undefined when this is the last page. */
+  readonly nextBeforeUid: number | undefined;
 }
 
 /**
@@ -28,18 +68,26 @@ export class ImapStore implements MailStore, PartialFetcher {
   private idleTimer: NodeJS.Timeout | undefined;
   private busy = 0;
   private lastConnectionError: MailError | undefined;
+  private readonly credentials: CredentialProvider;
+  private lastCapabilities: LiveCapabilities | undefined;
 
+  /** `credentials` is asked for the password only once the connection is secured, right before LOGIN. */
   constructor(
     readonly account: AccountDefinition,
-    private readonly password: string,
+    credentials: Credentials,
     private readonly traffic: TrafficTap,
     private readonly options: ImapStoreOptions,
   ) {
     if (account.protocol !== 'imap') throw new MailError('config', 'ImapStore needs an IMAP account.');
+    this.credentials = credentialProvider(credentials);
   }
 
   async listFolders(signal?: Cancel): Promise<FolderInfo[]> {
     return this.run(signal, async (client) => {
+      // STATUS (and LIST-STATUS) on the mailbox this connection has open may answer with the
+      // connection's last synced view (Dovecot does: mail that arrived since stays uncounted until the
+      // connection syncs). NOOP syncs it first, so the counts are current after one Refresh.
+      if (client.mailbox !== false) await client.noop();
       const entries = await client.list({ statusQuery: { messages: true, unseen: true } });
       return sortFolders(entries.map(toFolderInfo));
     });
@@ -55,25 +103,138 @@ export class ImapStore implements MailStore, PartialFetcher {
         if (wasOpen) await client.noop();
         const mailbox = client.mailbox;
         const total = mailbox ? mailbox.exists : 0;
+        const uidValidity = mailbox ? Number(mailbox.uidValidity) : undefined;
         const range = pageRange(total, offset, pageSize);
-        if (!range) return { total, messages: [], nextOffset: undefined };
+        if (!range) return { total, messages: [], nextOffset: undefined, uidValidity };
         const messages: MessageSummary[] = [];
         for await (const msg of client.fetch(`${range.from}:${range.to}`, { uid: true, flags: true, envelope: true, size: true })) {
           messages.push(toSummary(msg));
         }
         messages.sort((a, b) => b.seq - a.seq);
-        return { total, messages, nextOffset: range.nextOffset };
+        return { total, messages, nextOffset: range.nextOffset, uidValidity };
       } finally {
         lock.release();
       }
     });
   }
 
+  /**
+   * One page by UID, newest first: the `pageSize` highest UIDs below `beforeUid` (the newest when undefined),
+   * found with UID SEARCH (ESEARCH's compact ALL where offered) and fetched by UID, never by sequence offset.
+   * `uidValidity`, when given, is the generation the cursor belongs to: a folder that has another one now is
+   * refused (staleGeneration), as its UIDs no longer line up with the pages already shown.
+   */
+  async listMessagesByUid(folderPath: string, beforeUid: number | undefined, pageSize: number, signal?: Cancel, uidValidity?: number): Promise<UidPage> {
+    checkFolderName(folderPath);
+    if (beforeUid !== undefined && (!Number.isInteger(beforeUid) || beforeUid < 1)) throw new MailError('config', `${beforeUid} is not a UID.`);
+    return this.run(signal, async (client) => {
+      const wasOpen = client.mailbox !== false && client.mailbox.path === folderPath;
+      const lock = await client.getMailboxLock(folderPath, { readOnly: true });
+      try {
+        if (wasOpen) await client.noop();
+        const current = checkGeneration(client, folderPath, uidValidity);
+        const total = client.mailbox ? client.mailbox.exists : 0;
+        const empty = { total, messages: [], nextOffset: undefined, uidValidity: current, nextBeforeUid: undefined };
+        if (total === 0 || beforeUid === 1) return empty;
+        const slice = highestBelow(await searchUids(client, beforeUid), beforeUid, pageSize);
+        if (slice.uids.length === 0) return empty;
+        const messages: MessageSummary[] = [];
+        for await (const msg of client.fetch(slice.uids.join(','), { uid: true, flags: true, envelope: true, size: true }, { uid: true })) {
+          messages.push(toSummary(msg));
+        }
+        messages.sort((a, b) => Number(b.id) - Number(a.id));
+        const lowest = slice.uids[slice.uids.length - 1];
+        return { total, messages, nextOffset: undefined, uidValidity: current, nextBeforeUid: slice.more ? lowest : undefined };
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  /** The raw bytes of `{folder, uidValidity, uid}`; refused when the folder's generation changed since. */
+  fetchRawAt(ref: MessageRef, signal?: Cancel): Promise<Buffer> {
+    return this.fetchRawChecked(ref.folder, ref.id, ref.uidValidity, signal);
+  }
+
+  /** fetchStructure for `{folder, uidValidity, uid}`; refused when the folder's generation changed since. */
+  fetchStructureAt(ref: MessageRef, signal?: Cancel): Promise<{ structure: unknown; size: number; uidValidity: number }> {
+    return this.fetchStructureChecked(ref.folder, ref.id, ref.uidValidity, signal);
+  }
+
+  /** fetchPart for `{folder, uidValidity, uid}`; refused when the folder's generation changed since. */
+  fetchPartAt(ref: MessageRef, section: string, signal?: Cancel): Promise<PartFetch> {
+    return this.fetchPartChecked(ref.folder, ref.id, section, ref.uidValidity, signal);
+  }
+
+  /**
+   * The folder's generation changed (its UIDVALIDITY, seen by a watcher): a command connection that still has
+   * it selected shows the old one (Dovecot answers it with an internal error), so that connection is closed;
+   * the next command reconnects and EXAMINEs the new generation.
+   */
+  forgetFolder(folderPath: string): void {
+    const mailbox = this.client?.mailbox;
+    if (mailbox && mailbox.path === folderPath) this.dropConnection(`the folder "${folderPath}" has a new generation`);
+  }
+
+  /** The folder's state now (STATUS and EXAMINE, read-only), for the folder-state document. */
+  async folderState(folderPath: string, signal?: Cancel): Promise<FolderSnapshot> {
+    checkFolderName(folderPath);
+    return this.run(signal, async (client) => {
+      const lock = await client.getMailboxLock(folderPath, { readOnly: true });
+      try {
+        return await folderSnapshot(client, folderPath);
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  /** The capabilities of the command connection (connecting if needed): before and after login. */
+  async capabilities(signal?: Cancel): Promise<LiveCapabilities> {
+    return this.run(signal, async () => this.lastCapabilities ?? { beforeLogin: [], afterLogin: [] });
+  }
+
+  /** The capabilities seen by the most recent connection of this store (commands or watch), if any connected yet. */
+  get knownCapabilities(): LiveCapabilities | undefined {
+    return this.lastCapabilities;
+  }
+
+  /**
+   * Opens a second connection for the account, built exactly like the command connection (TLS, pins, the
+   * credential provider, ID, the traffic tap under its own connection id), for an IdleWatcher to EXAMINE one
+   * folder on and IDLE. QRESYNC (and with it CONDSTORE) is ENABLEd where offered; nothing else is. The caller
+   * owns it: `close()` it. The store's idle timer does not apply to it.
+   */
+  async openWatchConnection(options: WatchConnectionOptions, signal?: Cancel): Promise<WatchConnection> {
+    if (signal?.aborted) throw new MailError('cancelled');
+    const opened = await this.openConnection(this.credentials, true, options);
+    const { client, tap } = opened;
+    if (signal?.aborted) {
+      client.close();
+      throw new MailError('cancelled');
+    }
+    return {
+      client,
+      connectionId: tap.id,
+      capabilities: opened.capabilities,
+      close: async () => {
+        if (client.usable) await client.logout().catch(() => client.close());
+        else client.close();
+        tap.close('disconnected');
+      },
+    };
+  }
+
   async fetchRaw(folderPath: string, messageId: string, signal?: Cancel): Promise<Buffer> {
+    return this.fetchRawChecked(folderPath, messageId, undefined, signal);
+  }
+
+  private async fetchRawChecked(folderPath: string, messageId: string, uidValidity: number | undefined, signal?: Cancel): Promise<Buffer> {
     const uid = checkMessage(folderPath, messageId);
     return this.run(signal, async (client) => {
       const lock = await client.getMailboxLock(folderPath, { readOnly: true });
       try {
+        checkGeneration(client, folderPath, uidValidity);
         const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
         if (!msg || !msg.source) throw new MailError('notFound', `Message UID ${uid} is no longer in ${folderPath}.`);
         return msg.source;
@@ -83,14 +244,28 @@ export class ImapStore implements MailStore, PartialFetcher {
     });
   }
 
-  async fetchStructure(folderPath: string, messageId: string, signal?: Cancel): Promise<{ structure: unknown; size: number }> {
+  /**
+   * The message's BODYSTRUCTURE and size. `structure` is undefined when the message exists but its
+   * BODYSTRUCTURE cannot be read: imapflow 2.10 drops a FETCH data item nested deeper than 100
+   * parentheses (about 97 nested multiparts) and leaves out a row it cannot parse at all. Only a message
+   * the server no longer has is 'notFound'; a parser's limit is not a missing message.
+   */
+  async fetchStructure(folderPath: string, messageId: string, signal?: Cancel): Promise<{ structure: unknown; size: number; uidValidity: number }> {
+    return this.fetchStructureChecked(folderPath, messageId, undefined, signal);
+  }
+
+  private async fetchStructureChecked(folderPath: string, messageId: string, uidValidity: number | undefined, signal?: Cancel): Promise<{ structure: unknown; size: number; uidValidity: number }> {
     const uid = checkMessage(folderPath, messageId);
     return this.run(signal, async (client) => {
       const lock = await client.getMailboxLock(folderPath, { readOnly: true });
       try {
+        const current = checkGeneration(client, folderPath, uidValidity);
         const msg = await client.fetchOne(String(uid), { uid: true, bodyStructure: true, size: true }, { uid: true });
-        if (!msg || !msg.bodyStructure) throw new MailError('notFound', `Message UID ${uid} is no longer in ${folderPath}.`);
-        return { structure: msg.bodyStructure, size: msg.size ?? 0 };
+        if (msg && msg.bodyStructure) return { structure: msg.bodyStructure, size: msg.size ?? 0, uidValidity: current };
+        // Asked again without BODYSTRUCTURE (a reply that always parses): does the message still exist?
+        const exists = msg || (await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true }));
+        if (!exists) throw new MailError('notFound', `Message UID ${uid} is no longer in ${folderPath}.`);
+        return { structure: undefined, size: exists.size ?? 0, uidValidity: current };
       } finally {
         lock.release();
       }
@@ -98,11 +273,16 @@ export class ImapStore implements MailStore, PartialFetcher {
   }
 
   async fetchPart(folderPath: string, messageId: string, section: string, signal?: Cancel): Promise<PartFetch> {
+    return this.fetchPartChecked(folderPath, messageId, section, undefined, signal);
+  }
+
+  private async fetchPartChecked(folderPath: string, messageId: string, section: string, uidValidity: number | undefined, signal?: Cancel): Promise<PartFetch> {
     const uid = checkMessage(folderPath, messageId);
     if (!/^(\d+(\.\d+)*)?(\.?(MIME|HEADER|TEXT))?$/i.test(section) || section === '') throw new MailError('config', `"${section}" is not a MIME section.`);
     return this.run(signal, async (client) => {
       const lock = await client.getMailboxLock(folderPath, { readOnly: true });
       try {
+        checkGeneration(client, folderPath, uidValidity);
         const before = this.tap?.counts.received ?? 0;
         const msg = await client.fetchOne(String(uid), { uid: true, bodyParts: [section] }, { uid: true });
         // imapflow files BODY[HEADER] under `headers`, every other section under `bodyParts`.
@@ -150,7 +330,8 @@ export class ImapStore implements MailStore, PartialFetcher {
       return await Promise.race([work(client), aborted]);
     } catch (error) {
       // A connection-level failure (a limit, a timeout) surfaces first as an 'error' event; the command
-      // then fails with a generic "connection not available". Report the cause.
+      // then fails with a generic "Connection not available" (NoConnection, no cause attached: imapflow
+      // 2.10.2's emitError() then closeRequests()). Report the cause.
       const mapped = preferSpecific(MailError.is(error) ? error : fromNodeError(error, 'server'), this.lastConnectionError);
       this.lastConnectionError = undefined;
       if (!MailError.is(error) && !this.client?.usable) this.dropConnection(`failed: ${mapped.reason}`);
@@ -165,7 +346,9 @@ export class ImapStore implements MailStore, PartialFetcher {
   private scheduleIdleClose(): void {
     clearTimeout(this.idleTimer);
     if (this.busy > 0 || !this.client) return;
-    // imapflow's socket timeout also runs while idle (we do not IDLE), so an unused connection is closed
+    // imapflow's socket timeout also runs while the connection is unused: 2.10.2 answers it with a NOOP
+    // only while IDLE, a download or a mailbox lock is under way, and otherwise emits an ETIMEOUT error
+    // and closes. We neither IDLE nor hold a lock between operations, so an unused connection is closed
     // politely (LOGOUT) before that timeout would tear it down with an error.
     const idle = Math.min(this.options.idleCloseMs ?? 5 * 60_000, Math.floor(this.options.limits.socketTimeoutMs * 0.8));
     this.idleTimer = setTimeout(() => void this.close(), idle);
@@ -185,7 +368,7 @@ export class ImapStore implements MailStore, PartialFetcher {
     if (this.client?.usable) return Promise.resolve(this.client);
     if (!this.connecting) {
       this.connecting = this.openConnection().then(
-        (client) => {
+        ({ client }) => {
           this.client = client;
           return client;
         },
@@ -198,27 +381,34 @@ export class ImapStore implements MailStore, PartialFetcher {
     return this.connecting;
   }
 
-  private async openConnection(): Promise<ImapFlow> {
+  /**
+   * `credentials` is the store's provider, except on the one retry after a connection that ended
+   * while the password was being entered (a server or socket timeout): that retry uses the password
+   * just given, so the user is not asked twice.
+   * `watch` is set for a watch connection (openWatchConnection): it is not the store's shared connection, and
+   * ENABLEs QRESYNC/CONDSTORE and restarts IDLE after `watch.maxIdleMs`.
+   */
+  private async openConnection(credentials: CredentialProvider = this.credentials, retry = true, watch?: WatchConnectionOptions): Promise<OpenedConnection> {
     const { account, options } = this;
     const limits = options.limits;
-    const tap = this.traffic.open('imap', [this.password]);
-    this.tap = tap;
+    // The caFile is read now, so an unreadable one fails before anything is connected.
+    const trust = await certificateTrust(account, options.ca);
+    const tap = this.traffic.open('imap');
+    if (!watch) this.tap = tap;
     tap.info(`connecting to ${account.host}:${account.port} (${account.security === 'tls' ? 'TLS' : account.security === 'starttls' ? 'STARTTLS required' : 'unencrypted'})`);
     let preauth = false;
     let lastError: MailError | undefined;
+    let password: Promise<string> | undefined;
     const flowOptions: ImapFlowOptions = {
       host: account.host,
       port: account.port,
       secure: account.security === 'tls',
       // STARTTLS means STARTTLS or nothing; "none" never tries it (the user chose cleartext knowingly).
       doSTARTTLS: account.security === 'starttls' ? true : account.security === 'none' ? false : undefined,
-      auth: { user: account.user, pass: this.password, ...(options.loginMethod ? { loginMethod: options.loginMethod } : {}) },
-      tls: {
-        rejectUnauthorized: !account.allowInvalidCertificate,
-        minVersion: 'TLSv1.2',
-        ...(options.ca ? { ca: options.ca } : {}),
-        ...(/^[\d.]+$|:/.test(account.host) ? {} : { servername: account.host }),
-      },
+      // No password yet: ImapLoginAfterTls asks the credential provider once TLS is up (and trusted).
+      auth: { user: account.user, ...(options.loginMethod ? { loginMethod: options.loginMethod } : {}) },
+      // The sockets, and the certificate decision (CA, caFile, pin, allowInvalidCertificate) inside the handshake.
+      transport: imapTlsTransport(trust, (note) => tap.info(note)),
       logger: trafficLogger(tap, (greeting) => {
         // PREAUTH means "already logged in": STARTTLS is no longer possible, so stop before anything is sent.
         if (account.security === 'starttls' && /^\* PREAUTH/i.test(greeting.toString('latin1'))) {
@@ -230,26 +420,30 @@ export class ImapStore implements MailStore, PartialFetcher {
       emitLogs: false,
       disableAutoIdle: true,
       disableAutoEnable: true,
+      ...(watch ? { maxIdleTime: watch.maxIdleMs } : {}),
       connectionTimeout: limits.connectTimeoutMs,
       greetingTimeout: limits.greetingTimeoutMs,
-      socketTimeout: limits.socketTimeoutMs,
+      // imapflow keeps an idling connection alive by itself (a NOOP after socketTimeout of silence), but takes
+      // silence outside IDLE for a dead server: a watch connection polling without IDLE waits pollMs between NOOPs.
+      socketTimeout: watch?.pollMs !== undefined ? Math.max(limits.socketTimeoutMs, watch.pollMs + limits.socketTimeoutMs) : limits.socketTimeoutMs,
       maxLiteralSize: limits.maxLiteralBytes,
       maxLineLength: limits.maxLineBytes,
       maxResponseSize: limits.maxResponseBytes,
-      clientInfo: { name: 'Mail Inspector' },
     };
-    const client = new ImapFlow(flowOptions);
+    const client = new ImapLoginAfterTls(flowOptions, () => {
+      password = passwordForLogin(credentials, account, (secret) => tap.addSecret(secret));
+      return password;
+    });
+    applyClientId(client, options.clientId ?? { name: CLIENT_NAME });
     client.on('error', (err: unknown) => {
       lastError = fromNodeError(err);
-      this.lastConnectionError = lastError;
+      if (!watch) this.lastConnectionError = lastError;
       tap.info(`connection error: ${lastError.message}`);
     });
     client.on('close', () => {
       if (this.client === client) this.client = undefined;
-      if (this.tap === tap) {
-        tap.close('connection closed');
-        this.tap = undefined;
-      }
+      if (this.tap === tap) this.tap = undefined;
+      tap.close('connection closed');
     });
     try {
       await client.connect();
@@ -258,7 +452,15 @@ export class ImapStore implements MailStore, PartialFetcher {
       client.close();
       tap.close('connection failed');
       if (preauth) throw new MailError('tls', 'The server greeted with PREAUTH, so STARTTLS is impossible; the connection was closed before anything was sent.');
-      throw preferSpecific(fromNodeError(error, 'server'), lastError);
+      const mapped = preferSpecific(fromNodeError(error, 'server'), lastError);
+      if (password && mapped.reason === 'auth') this.credentials.invalidate(account);
+      if (password && retry && (mapped.reason === 'timeout' || mapped.reason === 'network')) {
+        // The connection may have timed out while the user was typing: once the password is there, connect again with it.
+        const given = await password.catch(() => undefined);
+        // Not when the operation was cancelled meanwhile (dropConnection() forgot this attempt).
+        if (given !== undefined && (watch || this.connecting !== undefined)) return this.openConnection(fixedPassword(given), false, watch);
+      }
+      throw mapped;
     }
     if (account.security === 'starttls' && !client.secureConnection) {
       // e.g. a PREAUTH greeting: the session is authenticated before TLS could start.
@@ -267,8 +469,61 @@ export class ImapStore implements MailStore, PartialFetcher {
       throw new MailError('tls', 'The server did not upgrade the connection with STARTTLS; nothing was sent in clear.');
     }
     tap.info(`connected${client.secureConnection ? ' (TLS)' : ' (unencrypted)'}`);
-    return client;
+    if (watch) {
+      try {
+        await enableQresync(client, tap);
+      } catch (error) {
+        client.close();
+        throw fromNodeError(error, 'server');
+      }
+    }
+    const capabilities: LiveCapabilities = { beforeLogin: client.capabilitiesBeforeLogin, afterLogin: [...client.capabilities.keys()] };
+    this.lastCapabilities = capabilities;
+    return { client, tap, capabilities };
   }
+}
+
+interface OpenedConnection {
+  client: ImapLoginAfterTls;
+  tap: ConnectionTap;
+  capabilities: LiveCapabilities;
+}
+
+/**
+ * ENABLE QRESYNC (RFC 7162, which enables CONDSTORE too), or CONDSTORE alone, on a watch connection, only
+ * where the server announces it. imapflow's own autoEnable would also ENABLE UTF8=ACCEPT and IMAP4rev2, which
+ * change how the session talks; its `enable` command is internal, so it is reached through `run`, checked here.
+ */
+async function enableQresync(client: ImapFlow, tap: ConnectionTap): Promise<void> {
+  const wanted = client.capabilities.has('QRESYNC') ? ['QRESYNC'] : client.capabilities.has('CONDSTORE') ? ['CONDSTORE'] : [];
+  if (wanted.length === 0) return;
+  const internal = client as unknown as { run?: (command: string, ...args: unknown[]) => Promise<unknown> };
+  if (typeof internal.run !== 'function') throw new Error('imapflow no longer has run(): enableQresync needs updating.');
+  await internal.run('ENABLE', wanted);
+  if (!client.enabled.has(wanted[0]!)) tap.info(`the server did not enable ${wanted[0]}`);
+}
+
+/**
+ * The UIDs of the open folder below `beforeUid` (all when undefined), as ranges. ESEARCH answers with a
+ * compact set ("1:100000" for a folder without gaps); a plain SEARCH lists every number.
+ */
+async function searchUids(client: ImapFlow, beforeUid: number | undefined): Promise<UidRange[]> {
+  const query = beforeUid === undefined ? { all: true } : { uid: `1:${beforeUid - 1}` };
+  const result = await client.search(query, { uid: true, returnOptions: ['ALL'] });
+  if (result === false || result === undefined) throw new MailError('server', 'The server refused to list the folder\'s UIDs (UID SEARCH).');
+  if (Array.isArray(result)) return rangesOf(result);
+  return parseUidSet(result.all ?? '');
+}
+
+/** The open folder's UIDVALIDITY, checked against the generation the caller's ids belong to. */
+function checkGeneration(client: ImapFlow, folderPath: string, expected: number | undefined): number {
+  const current = client.mailbox ? Number(client.mailbox.uidValidity) : 0;
+  if (expected !== undefined && current !== expected) {
+    throw new MailError('notFound', `This message belonged to an earlier generation of the folder "${folderPath}" (UIDVALIDITY ${expected}; the folder now has ${current}), so it is not shown: the same UID may name another message now.`, undefined, {
+      detail: { kind: 'staleGeneration', folder: folderPath, uidValidity: expected, current },
+    });
+  }
+  return current;
 }
 
 function checkMessage(folderPath: string, messageId: string): number {

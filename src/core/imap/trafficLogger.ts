@@ -12,11 +12,14 @@ interface RawLogEntry {
 const entry = (value: unknown): RawLogEntry => (typeof value === 'object' && value !== null ? (value as RawLogEntry) : {});
 
 /**
- * Adapts imapflow's logger to the traffic tap. With `logRaw`, imapflow logs every socket read and
- * write (base64) at trace level; writes that carry credentials arrive as a placeholder marked
- * `hidden`, and for those we show imapflow's own masked rendering of the command (logged at debug
- * level just before), masked again by the tap. Everything else imapflow logs is ignored except
- * warnings and errors, which become notes in the traffic log.
+ * Adapts imapflow's logger to the traffic tap. imapflow has no traffic hook; with `logRaw` it logs
+ * every socket read ("read from socket") and write ("write to socket") as base64 `data` at trace
+ * level, which is what the tap is fed. Writes that carry credentials (LOGIN, AUTHENTICATE and their
+ * continuations) arrive as a placeholder marked `hidden`, and for those we show imapflow's own masked
+ * rendering of the command (logged at debug level with `src: 'c'` just before), masked again by the
+ * tap. Checked against imapflow 2.10.2 (imap-flow.js write(), handler/imap-stream.js _transform()).
+ * Everything else imapflow logs is ignored except warnings and errors with a message of their own,
+ * which become notes in the traffic log.
  */
 export function trafficLogger(tap: ConnectionTap, onFirstRead?: (bytes: Buffer) => void): Logger {
   let lastClientCommand = '';

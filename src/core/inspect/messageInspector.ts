@@ -8,6 +8,7 @@ import { partTreeFromRaw } from '../mime/fromRawMessage';
 import { headerBlockOf, HeaderModel, parseHeaderBlock } from '../mime/headers';
 import { imapSectionsFor, partBytes, partBytesBySection, PartBytesMode } from '../mime/partBytes';
 import { findPart, MimePart, PartTree, walkParts } from '../mime/partTree';
+import { formatBytes } from '../format';
 
 /**
  * Where a message's bytes come from. Every source can give the whole message; IMAP can also describe it
@@ -20,6 +21,7 @@ export interface MessageSource {
   cachedRaw?(): Buffer | undefined;
   /** The size the server announced (POP3 LIST, IMAP RFC822.SIZE): a raw message of another size is reported. */
   expectedSize?: number;
+  /** imapflow's BODYSTRUCTURE object; `structure` undefined when the message exists but its structure could not be read. */
   structure?(signal?: Cancel): Promise<{ structure: unknown; size: number }>;
   part?(section: string, signal?: Cancel): Promise<PartFetch>;
 }
@@ -39,11 +41,14 @@ export interface PartContent {
 /** The part tree, part contents and headers of one message, from whatever source it has. */
 export class MessageInspector {
   private treePromise: Promise<PartTree> | undefined;
+  /** Set when the server could not describe the message and the tree was parsed from its downloaded bytes. */
+  private fellBack = false;
 
   constructor(private readonly source: MessageSource) {}
 
+  /** True when a part opens by fetching that part alone (IMAP, with a readable BODYSTRUCTURE). */
   get partial(): boolean {
-    return typeof this.source.structure === 'function' && typeof this.source.part === 'function';
+    return typeof this.source.structure === 'function' && typeof this.source.part === 'function' && !this.fellBack;
   }
 
   /** The MIME tree: from BODYSTRUCTURE when the source can describe the message, else parsed from its bytes. */
@@ -58,7 +63,8 @@ export class MessageInspector {
   private async buildTree(signal?: Cancel): Promise<PartTree> {
     if (this.source.structure) {
       const { structure, size } = await this.source.structure(signal);
-      const tree = partTreeFromBodyStructure(structure as MessageStructureObject, size);
+      if (!isStructure(structure)) return this.treeFromDownload(size, signal);
+      const tree = partTreeFromBodyStructure(structure, size);
       // When the bytes are at hand anyway, say where the server's description and the bytes disagree.
       const raw = this.source.cachedRaw?.();
       if (!raw) return tree;
@@ -67,6 +73,21 @@ export class MessageInspector {
       return disagreements.length === 0 ? tree : { ...tree, notices: [...tree.notices, ...disagreements] };
     }
     return partTreeFromRaw(await this.source.raw(signal), { signal, ...(this.source.expectedSize !== undefined ? { expectedSize: this.source.expectedSize } : {}) });
+  }
+
+  /**
+   * The server has the message but its BODYSTRUCTURE could not be read (nested deeper than imapflow's parser
+   * accepts, or malformed): the whole message is fetched once and parsed here, so every part stays reachable.
+   */
+  private async treeFromDownload(size: number, signal?: Cancel): Promise<PartTree> {
+    const raw = await this.source.raw(signal);
+    const tree = await partTreeFromRaw(raw, { signal, expectedSize: size });
+    this.fellBack = true;
+    const notice = {
+      kind: 'structureUnreadable' as const,
+      message: `The server's description of this message (BODYSTRUCTURE) could not be read, so the whole message (${formatBytes(raw.length)}) was downloaded once and its parts are read from it.`,
+    };
+    return { ...tree, notices: [notice, ...tree.notices] };
   }
 
   async part(section: string, signal?: Cancel): Promise<MimePart> {
@@ -88,7 +109,7 @@ export class MessageInspector {
     const mode: PartBytesMode = view === 'raw' ? 'headersAndBody' : 'body';
     let bytes: Buffer;
     let wireBytes: number | undefined;
-    if (this.source.part) {
+    if (this.source.part && tree.source === 'bodystructure') {
       const fetched: Buffer[] = [];
       wireBytes = 0;
       for (const s of imapSectionsFor(tree, part, mode)) {
@@ -118,4 +139,9 @@ export class MessageInspector {
       (p) => p.children.length === 0 && !p.message && !p.contentType.startsWith('multipart/') && (p.fileName !== undefined || p.disposition === 'attachment'),
     );
   }
+}
+
+/** An imapflow BODYSTRUCTURE object (anything else means the server's structure could not be read). */
+function isStructure(value: unknown): value is MessageStructureObject {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }

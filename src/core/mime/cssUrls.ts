@@ -51,8 +51,11 @@ export function cssUrls(css: string): string[] {
   return found;
 }
 
-/** The decision most callers want: data: kept, cid: resolved, remote kept only when allowed. */
-export function cssDecision(url: string, allowRemote: boolean, resolveCid: (url: string) => string | undefined): CssUrlDecision {
+/**
+ * The decision most callers want: data: kept, cid: resolved, remote as `remote` says (the URL to load, which may
+ * differ from the one written, or undefined to block it).
+ */
+export function cssDecision(url: string, remote: (url: string) => string | undefined, resolveCid: (url: string) => string | undefined): CssUrlDecision {
   switch (classifyUrl(url)) {
     case 'data':
     case 'fragment':
@@ -61,8 +64,10 @@ export function cssDecision(url: string, allowRemote: boolean, resolveCid: (url:
       const resolved = resolveCid(url);
       return resolved ? { action: 'replace', url: resolved } : { action: 'block' };
     }
-    case 'remote':
-      return allowRemote ? { action: 'keep' } : { action: 'block' };
+    case 'remote': {
+      const allowed = remote(url);
+      return allowed === undefined ? { action: 'block' } : allowed === url ? { action: 'keep' } : { action: 'replace', url: allowed };
+    }
     default:
       return { action: 'block' };
   }
@@ -87,7 +92,7 @@ function applyString(node: valueParser.StringNode, decision: CssUrlDecision): vo
 }
 
 /** A CSS string literal for any text. */
-function quoteCss(text: string): string {
+export function quoteCss(text: string): string {
   return `"${text.replace(/[\\"\n\r\f]/g, (c) => `\\${c.charCodeAt(0).toString(16)} `)}"`;
 }
 

@@ -29,13 +29,15 @@ export function partTreeFromBodyStructure(structure: MessageStructureObject, mes
     const handle = builder.add(item.parent, item.section, item.depth, fieldsOf(node), undefined, item.envelope);
     if (!isMultipartNode(node) && node.size !== undefined && (node.type !== 'message/rfc822' || !node.childNodes?.length)) leafBytes += node.size;
     const children: Pending[] = [];
+    // Parts below a part left out are only counted: no section strings (5,000 levels of "1.1.1…" add up).
+    const kept = handle.kept;
     if (isMultipartNode(node)) {
       (node.childNodes ?? []).forEach((child, i) => {
-        children.push({ node: child, parent: handle, section: childSection(item.section, i + 1), depth: item.depth + 1, envelope: undefined });
+        children.push({ node: child, parent: handle, section: kept ? childSection(item.section, i + 1) : '', depth: item.depth + 1, envelope: undefined });
       });
     } else if (node.type === 'message/rfc822' && node.childNodes?.[0]) {
       const body = node.childNodes[0];
-      children.push({ node: body, parent: handle, section: rootSection(item.section, isMultipartNode(body)), depth: item.depth + 1, envelope: envelopeOf(node.envelope) });
+      children.push({ node: body, parent: handle, section: kept ? rootSection(item.section, isMultipartNode(body)) : '', depth: item.depth + 1, envelope: kept ? envelopeOf(node.envelope) : undefined });
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }

@@ -2,8 +2,8 @@ import render from 'dom-serializer';
 import { ChildNode, Element, ParentNode, Text, isTag, isText } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { MailError } from '../errors';
-import { cssDecision, rewriteCssUrls } from './cssUrls';
-import { classifyUrl, contentIdOf, hostOf, isDataImage, normalizeUrl } from './resourceUrls';
+import { cssDecision, quoteCss, rewriteCssUrls } from './cssUrls';
+import { classifyUrl, contentIdOf, hostOf, isDataImage, isInsecureRemote, normalizeUrl, remoteAddress } from './resourceUrls';
 
 // The HTML preview page. The message's HTML is parsed by htmlparser2 and rebuilt from an allowlist of
 // elements and attributes, then serialised by dom-serializer (which escapes text and attribute values).
@@ -12,13 +12,21 @@ import { classifyUrl, contentIdOf, hostOf, isDataImage, normalizeUrl } from './r
 // Elements whose content a browser reads as raw text (script, noscript, xmp, iframe, …) are dropped with
 // their content, so the browser cannot read our output differently from how htmlparser2 read the input;
 // only <style> is kept, with "<" escaped inside it.
+// Remote content has three states, each with its own policy and banner: blocked (the default), https only
+// (after "Load remote content"; http resources stay blocked and the banner says how many and why), and all
+// (after a second, explicit "Load insecure http content too").
+// The message is shown on its own paper (white, black text, like a mail client) unless it sets its own body
+// colours, whatever the editor's theme; the banner and its buttons use the theme's colours (--vscode-*).
+
+/** How much remote content the user allowed for this message. */
+export type RemoteContent = 'blocked' | 'https' | 'all';
 
 /** Options for buildHtmlPreview. */
 export interface HtmlPreviewOptions {
   /** The webview's own source (`webview.cspSource`); the only non-data origin images and styles may come from. */
   readonly cspSource: string;
-  /** Load remote images, style sheets and fonts (https only). False by default: they are blocked and counted. */
-  readonly allowRemote?: boolean;
+  /** Remote images, style sheets and fonts to load: none ('blocked', the default), 'https' only, or 'all' (http too). */
+  readonly remote?: RemoteContent;
   /** Nonce of our own script, if the page has one; the CSP then allows exactly that script. */
   readonly nonce?: string;
   /** URI of our own script (e.g. from `webview.asWebviewUri`), loaded with the nonce. */
@@ -37,9 +45,13 @@ export interface HtmlPreview {
   readonly html: string;
   /** The Content-Security-Policy the page carries. */
   readonly csp: string;
-  /** Remote resources (images, style sheets, CSS url(), fonts) not loaded because allowRemote was false. */
+  /** The remote content state the page was built for. */
+  readonly remote: RemoteContent;
+  /** Remote resources (images, style sheets, CSS url(), fonts) not loaded, for whatever reason. */
   readonly blockedRemote: number;
-  /** "3 remote resources blocked", or undefined when none were. */
+  /** Of the remote resources found, those over plain http (loaded only in the 'all' state). */
+  readonly insecureRemote: number;
+  /** What the banner says ("3 remote resources blocked", "2 insecure http resources not loaded"), or undefined when nothing was held back. */
   readonly blockedNotice: string | undefined;
   /** Hosts the blocked resources were on (at most 20). */
   readonly blockedHosts: readonly string[];
@@ -79,9 +91,12 @@ const ATTRIBUTES = new Set([
 const MAX_DEPTH = 256;
 
 interface Context {
-  readonly allowRemote: boolean;
+  readonly remote: RemoteContent;
   readonly resolveCid: (contentId: string) => string | undefined;
   blocked: number;
+  insecure: number;
+  /** Inline style for our own <body>, from the first body of the message (its colours, its style attribute). */
+  bodyStyle: string | undefined;
   missing: number;
   removed: number;
   readonly hosts: Set<string>;
@@ -93,10 +108,13 @@ export function buildHtmlPreview(html: string, options: HtmlPreviewOptions): Htm
   checkToken(options.cspSource, 'cspSource', /^('self'|[^\s;,'"<>]+)( ('self'|[^\s;,'"<>]+))*$/);
   if (options.nonce !== undefined) checkToken(options.nonce, 'nonce', /^[A-Za-z0-9+/_=-]{16,}$/);
   if (options.scriptUri !== undefined && options.nonce === undefined) throw new MailError('config', 'A script needs a nonce.');
+  const remote = options.remote ?? 'blocked';
   const ctx: Context = {
-    allowRemote: options.allowRemote === true,
+    remote,
     resolveCid: options.resolveCid ?? (() => undefined),
     blocked: 0,
+    insecure: 0,
+    bodyStyle: undefined,
     missing: 0,
     removed: 0,
     hosts: new Set(),
@@ -104,8 +122,8 @@ export function buildHtmlPreview(html: string, options: HtmlPreviewOptions): Htm
   const document = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
   sanitizeTree(document, ctx);
   const body = render(document.children, { encodeEntities: 'utf8', decodeEntities: true });
-  const csp = contentSecurityPolicy(options.cspSource, ctx.allowRemote, options.nonce);
-  const blockedNotice = ctx.blocked > 0 ? `${ctx.blocked} remote resource${ctx.blocked === 1 ? '' : 's'} blocked` : undefined;
+  const csp = contentSecurityPolicy(options.cspSource, remote, options.nonce);
+  const notice = remoteNotice(remote, ctx);
   const page = [
     '<!DOCTYPE html>',
     '<html>',
@@ -115,13 +133,11 @@ export function buildHtmlPreview(html: string, options: HtmlPreviewOptions): Htm
     '<meta name="referrer" content="no-referrer">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeText(options.title ?? 'Message')}</title>`,
-    `<style>${BASE_STYLE}</style>`,
+    `<style>${PREVIEW_STYLE}</style>`,
     options.styleUri ? `<link rel="stylesheet" href="${escapeAttribute(options.styleUri)}">` : '',
     '</head>',
-    '<body>',
-    blockedNotice
-      ? `<div class="mi-remote-notice" role="status"><span>${escapeText(blockedNotice)}.</span> <button type="button" data-mi-action="allowRemote">Load remote content</button></div>`
-      : '',
+    ctx.bodyStyle ? `<body style="${escapeAttribute(ctx.bodyStyle)}">` : '<body>',
+    notice?.html ?? '',
     `<div class="mi-message">${body}</div>`,
     options.scriptUri ? `<script nonce="${escapeAttribute(options.nonce ?? '')}" src="${escapeAttribute(options.scriptUri)}"></script>` : '',
     '</body>',
@@ -129,12 +145,49 @@ export function buildHtmlPreview(html: string, options: HtmlPreviewOptions): Htm
   ]
     .filter((line) => line !== '')
     .join('\n');
-  return { html: page, csp, blockedRemote: ctx.blocked, blockedNotice, blockedHosts: [...ctx.hosts].slice(0, 20), missingInline: ctx.missing, removed: ctx.removed };
+  return {
+    html: page,
+    csp,
+    remote,
+    blockedRemote: ctx.blocked,
+    insecureRemote: ctx.insecure,
+    blockedNotice: notice?.text,
+    blockedHosts: [...ctx.hosts].slice(0, 20),
+    missingInline: ctx.missing,
+    removed: ctx.removed,
+  };
+}
+
+/** The banner for what is still held back, with the choice that loads it; undefined when nothing is. */
+function remoteNotice(remote: RemoteContent, ctx: Context): { text: string; html: string } | undefined {
+  if (ctx.blocked === 0) return undefined;
+  if (remote === 'blocked') {
+    const text = `${plural(ctx.blocked, 'remote resource')} blocked`;
+    const insecure =
+      ctx.insecure === 0 ? '' : ctx.insecure < ctx.blocked ? ` (${ctx.insecure} of them over insecure http)` : ctx.blocked === 1 ? ' (over insecure http)' : ' (all over insecure http)';
+    return {
+      text,
+      html: `<div class="mi-remote-notice" role="status"><span class="mi-notice-text">${escapeText(text + insecure)}.</span> <button type="button" data-mi-action="allowRemote">Load remote content</button></div>`,
+    };
+  }
+  // remote === 'https': everything still blocked is plain http.
+  const text = `${plural(ctx.blocked, 'insecure http resource')} not loaded`;
+  const why = 'Remote content was allowed over https only: http travels unencrypted, so anyone on the way can read or change it.';
+  return {
+    text,
+    html:
+      `<div class="mi-remote-notice mi-insecure" role="status"><span class="mi-notice-text"><strong>${escapeText(text)}.</strong> ${escapeText(why)}</span> ` +
+      '<button type="button" class="mi-secondary" data-mi-action="allowInsecure">Load insecure http content too</button></div>',
+  };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** The page's policy: nothing remote (unless allowed), no script but ours, no forms, frames or base URL. */
-export function contentSecurityPolicy(cspSource: string, allowRemote: boolean, nonce?: string): string {
-  const remote = allowRemote ? ' https:' : '';
+export function contentSecurityPolicy(cspSource: string, allowed: RemoteContent, nonce?: string): string {
+  const remote = allowed === 'all' ? ' https: http:' : allowed === 'https' ? ' https:' : '';
   return [
     "default-src 'none'",
     `img-src ${cspSource} data:${remote}`,
@@ -190,6 +243,7 @@ function classify(el: Element, depth: number, ctx: Context): 'keep' | 'unwrap' |
     const original = name;
     el.name = 'div';
     sanitizeAttributes(el, original, ctx);
+    if (original === 'body' && ctx.bodyStyle === undefined) liftBodyStyle(el, ctx);
     el.attribs.class = [`mi-${original}`, el.attribs.class].filter(Boolean).join(' ');
     return 'keep';
   }
@@ -231,6 +285,42 @@ function sanitizeAttributes(el: Element, originalName: string, ctx: Context): vo
   el.attribs = attribs;
 }
 
+/**
+ * The message's body becomes a div inside our page, where bgcolor, text and background mean nothing and its
+ * style would paint only a box: they go onto our own <body> instead, so a mail that sets its own colours gets
+ * them over the whole page (and the default white paper otherwise).
+ */
+function liftBodyStyle(el: Element, ctx: Context): void {
+  const declarations: string[] = [];
+  const background = legacyColor(el.attribs.bgcolor);
+  const text = legacyColor(el.attribs.text);
+  if (background) declarations.push(`background-color:${background}`);
+  if (text) declarations.push(`color:${text}`);
+  if (el.attribs.background) declarations.push(`background-image:url(${quoteCss(el.attribs.background)})`);
+  const style = el.attribs.style?.trim();
+  if (style) declarations.push(style.replace(/;+$/, ''));
+  for (const key of ['bgcolor', 'text', 'background', 'style']) delete el.attribs[key];
+  ctx.bodyStyle = declarations.join(';');
+}
+
+/** A colour from a legacy attribute (bgcolor="#222", bgcolor="222222", text="white"), or undefined when it is not one. */
+function legacyColor(value: string | undefined): string | undefined {
+  const v = value?.trim() ?? '';
+  if (/^[0-9a-f]{6}$/i.test(v)) return `#${v}`; // browsers read a bare "eeeeee" as hex
+  if (/^#[0-9a-f]{3,8}$/i.test(v) || /^[a-z]{3,30}$/i.test(v)) return v;
+  return undefined;
+}
+
+/** The URL a remote resource loads from in the page's state, or undefined (counted) when it must not load. */
+function remoteUrl(url: string, ctx: Context): string | undefined {
+  const address = remoteAddress(url);
+  const insecure = isInsecureRemote(address);
+  if (insecure) ctx.insecure++;
+  if (ctx.remote === 'all' || (ctx.remote === 'https' && !insecure)) return address;
+  block(address, ctx);
+  return undefined;
+}
+
 /** The URL an image may load from, or undefined when it must not load. */
 function imageUrl(value: string, ctx: Context): string | undefined {
   switch (classifyUrl(value)) {
@@ -244,44 +334,35 @@ function imageUrl(value: string, ctx: Context): string | undefined {
       return resolved;
     }
     case 'remote':
-      if (ctx.allowRemote) return normalizeUrl(value);
-      block(value, ctx);
-      return undefined;
+      return remoteUrl(value, ctx);
     default:
       ctx.removed++;
       return undefined;
   }
 }
 
-/** A srcset with every candidate allowed, or undefined when one of them must not load. */
+/** A srcset with the candidates that may load (the others counted), or undefined when none may. */
 function imageSrcset(value: string, ctx: Context): string | undefined {
   // Candidates are separated by a comma followed by white space (a data: URL has commas of its own).
   const candidates = value.split(/,\s+/).map((c) => c.trim()).filter(Boolean);
   const out: string[] = [];
-  let refused = false;
   for (const candidate of candidates) {
     const [url, ...descriptor] = candidate.split(/\s+/);
-    const kind = classifyUrl(url);
-    if (kind === 'remote' && !ctx.allowRemote) {
-      block(url, ctx);
-      refused = true;
-      continue;
-    }
-    const resolved = kind === 'remote' ? normalizeUrl(url) : imageUrl(url, ctx);
-    if (resolved === undefined) refused = true;
-    else out.push([resolved, ...descriptor].join(' '));
+    const resolved = imageUrl(url, ctx);
+    if (resolved !== undefined) out.push([resolved, ...descriptor].join(' '));
   }
-  return refused || out.length === 0 ? undefined : out.join(', ');
+  return out.length === 0 ? undefined : out.join(', ');
 }
 
 function cssUrlDecision(url: string, ctx: Context): ReturnType<typeof cssDecision> {
-  const decision = cssDecision(url, ctx.allowRemote, (cid) => {
+  const kind = classifyUrl(url);
+  const decision = cssDecision(url, (remote) => remoteUrl(remote, ctx), (cid) => {
     const resolved = ctx.resolveCid(contentIdOf(cid));
     if (resolved === undefined) ctx.missing++;
     return resolved;
   });
-  if (decision.action === 'block' && classifyUrl(url) === 'remote') block(url, ctx);
-  else if (decision.action === 'block' && classifyUrl(url) !== 'cid') ctx.removed++;
+  // Remote URLs are counted by remoteUrl, missing cid: parts as missing; anything else blocked was unsafe.
+  if (decision.action === 'block' && kind !== 'remote' && kind !== 'cid') ctx.removed++;
   return decision;
 }
 
@@ -294,20 +375,18 @@ function sanitizeStyleElement(el: Element, ctx: Context): void {
   setChildren(el, [new Text(safe)]);
 }
 
-/** Keeps a remote style sheet link (https only) when remote content is allowed; otherwise counts and drops it. */
+/** Keeps a remote style sheet link when the page's state allows its URL; otherwise counts and drops it. */
 function remoteStyleSheet(el: Element, ctx: Context): boolean {
   const href = el.attribs.href;
   const stylesheet = /(^|\s)stylesheet(\s|$)/i.test(el.attribs.rel ?? '');
-  if (href === undefined || classifyUrl(href) !== 'remote') {
+  // Icons, prefetches and other links are not content: never loaded, whatever the state.
+  if (href === undefined || !stylesheet || classifyUrl(href) !== 'remote') {
     ctx.removed++;
     return false;
   }
-  if (!ctx.allowRemote) {
-    block(href, ctx);
-    return false;
-  }
-  if (!stylesheet || !/^https:/i.test(normalizeUrl(href))) return false;
-  el.attribs = { rel: 'stylesheet', href: normalizeUrl(href), ...(el.attribs.media ? { media: el.attribs.media } : {}) };
+  const url = remoteUrl(href, ctx);
+  if (url === undefined) return false;
+  el.attribs = { rel: 'stylesheet', href: url, ...(el.attribs.media ? { media: el.attribs.media } : {}) };
   return true;
 }
 
@@ -339,10 +418,31 @@ function escapeAttribute(text: string): string {
   return escapeText(text).replace(/"/g, '&quot;');
 }
 
-const BASE_STYLE = [
-  'body{margin:0;padding:0}',
-  '.mi-message{padding:8px 12px}',
-  '.mi-remote-notice{position:sticky;top:0;z-index:2147483647;padding:6px 12px;font:13px sans-serif;background:#fff3cd;color:#5c4400;border-bottom:1px solid #e0c36b}',
+/**
+ * Our style, first in the page so that the message's own rules (later, same specificity) win over the paper.
+ * Paper: the message reads like in a mail client, black on white, whatever the editor's theme (VS Code's own
+ * webview defaults give links, code and quotes theme colours: reset here, under :where() so that they weigh no
+ * more than a plain element selector). Chrome (the banner and its buttons): the theme's colours.
+ */
+export const PREVIEW_STYLE = [
+  // The body's background then covers the whole view (a transparent root passes it on to the canvas).
+  'html{background-color:transparent}',
+  'body{margin:0;padding:0;background-color:#fff;color:#000}',
+  '.mi-message{padding:8px 12px;color-scheme:light}',
+  ':where(.mi-message) a,:where(.mi-message) a:hover,:where(.mi-message) a code{color:#0000ee}',
+  ':where(.mi-message) code{color:inherit;background:none;padding:0;border-radius:0;font-family:monospace}',
+  ':where(.mi-message) blockquote{background:none;border-color:#ccc}',
+  '.mi-remote-notice{position:sticky;top:0;z-index:2147483647;display:flex;flex-wrap:wrap;align-items:center;gap:6px 12px;padding:6px 12px;',
+  'font-family:var(--vscode-font-family,sans-serif);font-size:var(--vscode-font-size,13px);line-height:1.4;',
+  'color:var(--vscode-editorWidget-foreground,var(--vscode-foreground));background:var(--vscode-editorWidget-background);',
+  'border-bottom:1px solid var(--vscode-editorWidget-border,var(--vscode-widget-border,var(--vscode-contrastBorder)))}',
+  '.mi-remote-notice.mi-insecure{border-left:3px solid var(--vscode-editorWarning-foreground)}',
+  '.mi-remote-notice button{font:inherit;padding:2px 10px;border:1px solid var(--vscode-button-border,transparent);border-radius:2px;cursor:pointer;',
+  'color:var(--vscode-button-foreground);background:var(--vscode-button-background)}',
+  '.mi-remote-notice button:hover{background:var(--vscode-button-hoverBackground)}',
+  '.mi-remote-notice button.mi-secondary{color:var(--vscode-button-secondaryForeground);background:var(--vscode-button-secondaryBackground)}',
+  '.mi-remote-notice button.mi-secondary:hover{background:var(--vscode-button-secondaryHoverBackground)}',
+  '.mi-remote-notice button:focus-visible{outline:1px solid var(--vscode-focusBorder);outline-offset:2px}',
   '[data-href]{cursor:pointer;text-decoration:underline}',
   '.mi-textarea{white-space:pre-wrap;border:1px solid #999;padding:2px}',
 ].join('');

@@ -48,10 +48,10 @@ export interface MimePart extends PartFields {
 
 /** Something the user should know about a tree: a limit that cut it, or a disagreement in the message. */
 export interface TreeNotice {
-  readonly kind: 'partLimit' | 'depthLimit' | 'headerLimit' | 'sizeMismatch' | 'structureMismatch' | 'malformed';
+  readonly kind: 'partLimit' | 'depthLimit' | 'headerLimit' | 'sizeMismatch' | 'structureMismatch' | 'malformed' | 'structureUnreadable';
   /** The part concerned, if it is one part. */
   readonly section?: string;
-  /** A sentence for people, e.g. "Showing 1,000 of 10,001 MIME parts (limit 1,000)." */
+  /** A sentence for people, e.g. "Showing 10,000 of 10,001 MIME parts: the limit is 10,000 parts." */
   readonly message: string;
 }
 
@@ -68,7 +68,7 @@ export interface PartTree {
   readonly totalParts: number | undefined;
   /** Size of the whole message in bytes (RFC822.SIZE, or the raw length). */
   readonly messageSize: number;
-  /** Set when parts were left out: never a silently shortened tree. */
+  /** Set when parts were left out: never a silently shortened tree. Counts parts below the root, as the notice does. */
   readonly truncated: { readonly shown: number; readonly total: number | undefined; readonly reason: TruncationReason } | undefined;
   /** Everything noteworthy: limits hit, size or structure disagreements, malformed structure. */
   readonly notices: readonly TreeNotice[];
@@ -76,7 +76,7 @@ export interface PartTree {
 
 /** Bounds on the work and memory a hostile message can cost. */
 export interface PartTreeLimits {
-  /** Parts kept in the tree (mailparser's maxChildNodes default is 1,000); the rest are counted. */
+  /** Parts kept in the tree (Dovecot describes up to 10,000: max_total_mime_parts); the rest are counted. */
   readonly maxParts: number;
   /** Nesting kept in the tree; deeper parts are counted, not kept. */
   readonly maxDepth: number;
@@ -86,9 +86,9 @@ export interface PartTreeLimits {
   readonly hardMaxHeaderBytes: number;
 }
 
-/** Default limits: mailparser's 1,000 parts and 1 MiB header, nesting 100 deep (Dovecot's parser stops there too). */
+/** Default limits: 10,000 parts and nesting 100 deep (where Dovecot's parser stops too), mailparser's 1 MiB header. */
 export const DEFAULT_PART_TREE_LIMITS: PartTreeLimits = {
-  maxParts: 1000,
+  maxParts: 10_000,
   maxDepth: 100,
   maxHeaderBytes: 1024 * 1024,
   hardMaxHeaderBytes: 16 * 1024 * 1024,
@@ -142,7 +142,7 @@ export function isMultipart(part: MimePart): boolean {
   return part.contentType.startsWith('multipart/');
 }
 
-/** The notice for parts left out, e.g. "Showing 1,000 of 10,001 MIME parts: the limit is 1,000 parts." */
+/** The notice for parts left out, e.g. "Showing 10,000 of 10,001 MIME parts: the limit is 10,000 parts." */
 export function truncationMessage(shown: number, total: number | undefined, reason: TruncationReason, limits: PartTreeLimits): string {
   const of = total === undefined ? `${formatCount(shown)} MIME parts; the rest could not be read` : `${formatCount(shown)} of ${formatCount(total)} MIME parts`;
   switch (reason) {

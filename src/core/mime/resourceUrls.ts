@@ -57,3 +57,14 @@ export function hostOf(url: string): string | undefined {
 export function isDataImage(url: string): boolean {
   return /^data:image\/[a-z0-9.+-]+[;,]/i.test(normalizeUrl(url));
 }
+
+/** The address a remote URL loads from: a protocol-relative one ("//host/…") is read as https (the preview has no web origin). */
+export function remoteAddress(url: string): string {
+  const u = normalizeUrl(url);
+  return u.startsWith('//') ? `https:${u}` : u;
+}
+
+/** True for a remote URL that would travel unencrypted (http:), readable and changeable on the way. */
+export function isInsecureRemote(url: string): boolean {
+  return /^http:/i.test(normalizeUrl(url));
+}

@@ -81,11 +81,27 @@ export class PartTreeBuilder {
       this.limit('depthLimit');
       return { section, depth, kept: false, part: undefined };
     }
-    if (this.kept >= this.limits.maxParts) {
+    // The root is the message itself: the limit counts the parts below it, so a message of 10,000 parts fits 10,000.
+    if (parent !== undefined && this.kept - 1 >= this.limits.maxParts) {
       this.limit('partLimit');
       return { section, depth, kept: false, part: undefined };
     }
-    const part: MutablePart = { ...fields, section, depth, children: [], message: undefined, bytes: bytes ? { ...bytes } : undefined };
+    // Fields copied one by one: an object spread costs microseconds per part here, which 10,000 parts add up.
+    const part: MutablePart = {
+      contentType: fields.contentType,
+      charset: fields.charset,
+      encoding: fields.encoding,
+      size: fields.size,
+      fileName: fields.fileName,
+      disposition: fields.disposition,
+      contentId: fields.contentId,
+      flowed: fields.flowed,
+      section,
+      depth,
+      children: [],
+      message: undefined,
+      bytes: bytes ? { headerStart: bytes.headerStart, bodyStart: bytes.bodyStart, end: bytes.end } : undefined,
+    };
     this.kept++;
     const container = parent?.part;
     if (!container) this.root = part;
@@ -123,8 +139,11 @@ export class PartTreeBuilder {
     const totalParts = this.stoppedEarly ? undefined : this.total;
     let truncated: PartTree['truncated'];
     if (this.reason !== undefined) {
-      truncated = { shown: this.kept, total: totalParts, reason: this.reason };
-      this.notices.unshift({ kind: this.reason, message: truncationMessage(this.kept, totalParts, this.reason, this.limits) });
+      // Counted as people count a message's parts: the root (the message itself) left out.
+      const shown = Math.max(0, this.kept - 1);
+      const total = totalParts === undefined ? undefined : totalParts - 1;
+      truncated = { shown, total, reason: this.reason };
+      this.notices.unshift({ kind: this.reason, message: truncationMessage(shown, total, this.reason, this.limits) });
     }
     return { source: this.source, root: root as MimePart, partCount: this.root ? this.kept : 1, totalParts, messageSize: this.messageSize, truncated, notices: this.notices };
   }

@@ -1,6 +1,8 @@
-import { AccountDefinition, hasControlCharacters } from '../accounts/account';
+import { AccountDefinition } from '../accounts/account';
+import { CredentialProvider, passwordForLogin } from '../credentials/credentialProvider';
 import { MailError } from '../errors';
 import { SessionLimits } from '../mailStore';
+import { certificateTrust } from '../tls/certificateTrust';
 import { TrafficTap } from '../traffic/trafficTap';
 import { chooseLogin, hasCapability, login, parseCapabilities } from './pop3Auth';
 import { errReplyToMailError, Pop3ErrReply } from './pop3Errors';
@@ -8,9 +10,17 @@ import { Pop3Transport } from './pop3Transport';
 
 export interface SessionOptions {
   limits: SessionLimits;
-  /** Extra trusted CA (PEM). */
+  /** Extra trusted CA (PEM), besides Node's own and the account's caFile. */
   ca?: Buffer;
   signal?: AbortSignal;
+}
+
+/** The CAPA replies a session read before logging in (see Pop3Session.capabilityLists). */
+export interface Pop3CapabilityLists {
+  readonly current: readonly string[] | undefined;
+  readonly beforeTls: readonly string[] | undefined;
+  /** The session was upgraded with STLS, so `current` was read over TLS and `beforeTls` in clear. */
+  readonly afterStls: boolean;
 }
 
 /**
@@ -22,6 +32,9 @@ export interface SessionOptions {
 export class Pop3Session {
   /** The latest CAPA reply (after STLS, if any), or undefined when the server does not know CAPA. */
   private caps: string[] | undefined;
+  /** The CAPA reply before STLS, kept for reports only (RFC 2595 §4: nothing is decided on it). */
+  private capsBeforeTls: string[] | undefined;
+  private upgraded = false;
   /** A DELE was accepted and not yet undone by RSET. */
   private marked = false;
 
@@ -29,18 +42,35 @@ export class Pop3Session {
 
   /**
    * Connects and logs in: greeting, CAPA, STLS and CAPA again when the account asks for STARTTLS (no
-   * credentials are sent unless the upgrade succeeded), then SASL PLAIN, USER/PASS or APOP.
+   * credentials are sent unless the upgrade succeeded), then SASL PLAIN, USER/PASS or APOP. The
+   * password is asked of `credentials` only then, once the server was reached and TLS is up.
    */
-  static async open(account: AccountDefinition, password: string, tap: TrafficTap, options: SessionOptions): Promise<Pop3Session> {
-    if (hasControlCharacters(password)) throw new MailError('config', 'The password contains a line break or NUL character.');
+  static async open(account: AccountDefinition, credentials: CredentialProvider, tap: TrafficTap, options: SessionOptions): Promise<Pop3Session> {
+    const first = await Pop3Session.attempt(account, credentials, tap, options, undefined);
+    if (first instanceof Pop3Session) return first;
+    // The connection ended while the password was being entered (a timeout): once more, with that password.
+    const second = await Pop3Session.attempt(account, credentials, tap, options, first.password);
+    if (second instanceof Pop3Session) return second;
+    throw second.error;
+  }
+
+  /** One connection; `known` is the password when this is the retry. Resolves with what a retry needs when the connection ended during the prompt. */
+  private static async attempt(
+    account: AccountDefinition,
+    credentials: CredentialProvider,
+    tap: TrafficTap,
+    options: SessionOptions,
+    known: string | undefined,
+  ): Promise<Pop3Session | { password: string; error: MailError }> {
+    const trust = await certificateTrust(account, options.ca); // an unreadable caFile fails before connecting
+    const connectionTap = tap.open('pop3');
     const transport = new Pop3Transport({
       host: account.host,
       port: account.port,
       implicitTls: account.security === 'tls',
-      ca: options.ca,
-      rejectUnauthorized: !account.allowInvalidCertificate,
+      trust,
       limits: options.limits,
-      tap: tap.open('pop3', [password]),
+      tap: connectionTap,
       signal: options.signal,
     });
     const session = new Pop3Session(transport, options.limits);
@@ -52,9 +82,30 @@ export class Pop3Session {
           throw new MailError('tls', 'The account asks for STARTTLS, but the server does not offer STLS; no credentials were sent.');
         }
         await session.stls();
+        session.capsBeforeTls = session.caps;
+        session.upgraded = true;
         session.caps = await session.capa(); // RFC 2595 §4: capabilities seen before TLS are forgotten
       }
-      await login(transport, chooseLogin(account.useApop, session.caps, transport.greeting), account.user, password, transport.greeting);
+      const method = chooseLogin(account.useApop, session.caps, transport.greeting);
+      const learn = (secret: string): void => connectionTap.addSecret(secret);
+      let password: string;
+      if (known === undefined) {
+        password = await passwordForLogin(credentials, account, learn);
+        const ended = transport.failed;
+        if (ended && (ended.reason === 'timeout' || ended.reason === 'network')) {
+          await session.finish(false);
+          return { password, error: ended };
+        }
+      } else {
+        password = known;
+        learn(password);
+      }
+      try {
+        await login(transport, method, account.user, password, transport.greeting);
+      } catch (err) {
+        if (MailError.is(err, 'auth')) credentials.invalidate(account);
+        throw err;
+      }
       return session;
     } catch (err) {
       await session.finish(false);
@@ -65,6 +116,15 @@ export class Pop3Session {
   /** The capabilities from CAPA (before login), or undefined when the server does not support CAPA. */
   get capabilities(): readonly string[] | undefined {
     return this.caps;
+  }
+
+  /**
+   * Both CAPA replies of this session: `beforeTls` is the one read in clear before STLS (only with
+   * STARTTLS), `current` the one in force (after STLS, or the only one). Undefined where the server
+   * answered CAPA with -ERR.
+   */
+  get capabilityLists(): Pop3CapabilityLists {
+    return this.upgraded ? { current: this.caps, beforeTls: this.capsBeforeTls, afterStls: true } : { current: this.caps, beforeTls: undefined, afterStls: false };
   }
 
   /** Whether the server may support an optional command: CAPA lists it, or there was no CAPA to ask. */

@@ -1,9 +1,14 @@
 import { AccountDefinition } from '../accounts/account';
+import { credentialProvider, CredentialProvider, Credentials } from '../credentials/credentialProvider';
 import { MailError } from '../errors';
 import { Cancel, FolderInfo, MailStore, MessagePage, MessageSummary, SessionLimits } from '../mailStore';
 import { pageRange } from '../paging';
+import { Features } from '../session/features';
+import { MessageId, SessionEvents, Subscription } from '../session/sessionEvents';
 import { TrafficTap } from '../traffic/trafficTap';
-import { Pop3Session } from './pop3Session';
+import { diffByCount, KnownUidls, numbers, UidlChange } from './knownUidls';
+import { Pop3Poller } from './pop3Poller';
+import { Pop3CapabilityLists, Pop3Session } from './pop3Session';
 import { HeaderSummary, parseTopHeaders } from './topHeaders';
 
 export interface Pop3StoreOptions {
@@ -12,6 +17,16 @@ export interface Pop3StoreOptions {
   ca?: Buffer;
   /** Largest message fetchRaw() accepts; defaults to limits.maxLiteralBytes. */
   maxMessageBytes?: number;
+  /** Where checkForNewMail() and the poll report changes; a new emitter when not given. */
+  events?: SessionEvents;
+}
+
+/** What one checkForNewMail() found (the same as its `resynced` event). */
+export interface MailCheck extends UidlChange {
+  /** Messages in the maildrop now. */
+  readonly total: number;
+  /** Nothing was known before this check (no page listed, no check made): it only set what later checks compare with. */
+  readonly baseline: boolean;
 }
 
 /** The one folder of a POP3 account. */
@@ -34,12 +49,27 @@ export class Pop3Store implements MailStore {
   /** Message number last seen for a UIDL: only a hint, always checked with `UIDL n` before use. */
   private readonly numberHints = new Map<string, number>();
 
+  private readonly credentials: CredentialProvider;
+  /** What the client has been shown (pages since the last first page) or the list of the last check. */
+  private readonly known = new KnownUidls();
+  /** The CAPA replies of the latest session. */
+  private lastCapabilities: Pop3CapabilityLists | undefined;
+  private checking: Promise<MailCheck> | undefined;
+  private poller: Pop3Poller | undefined;
+
+  /** Changes found by checkForNewMail() and the poll: `expunged`, `new`, `counts`, `resynced`, and `connection` states of the poll. */
+  readonly events: SessionEvents;
+
+  /** `credentials` is asked for the password in each session, once the connection is secured, right before logging in. */
   constructor(
     readonly account: AccountDefinition,
-    private readonly password: string,
+    credentials: Credentials,
     private readonly tap: TrafficTap,
     private readonly options: Pop3StoreOptions,
-  ) {}
+  ) {
+    this.credentials = credentialProvider(credentials);
+    this.events = options.events ?? new SessionEvents();
+  }
 
   async listFolders(signal?: Cancel): Promise<FolderInfo[]> {
     const { count, size } = await this.withSession(signal, (s) => s.stat());
@@ -56,6 +86,8 @@ export class Pop3Store implements MailStore {
       const { uids, sizes } = await this.pageIds(s, range, count);
       let canTop = s.supports('TOP');
       const messages: MessageSummary[] = [];
+      // One odd message never hides the others: it is listed with what could be read, and said so.
+      const notices: string[] = [];
       if (range) {
         for (let n = range.to; n >= range.from; n--) {
           const id = uids ? uids.get(n) : String(n);
@@ -63,18 +95,21 @@ export class Pop3Store implements MailStore {
           let header = NO_HEADER;
           if (canTop) {
             try {
-              header = await parseTopHeaders(await s.top(n));
+              header = parseTopHeaders(await s.top(n));
             } catch (err) {
-              // TOP is optional (RFC 1939) and a server without CAPA cannot tell us it lacks it.
-              if (s.capabilities !== undefined || !MailError.is(err, 'server')) throw err;
-              canTop = false;
+              if (!MailError.is(err, 'server')) throw err; // the connection is gone (limit, network, timeout)
+              if (s.capabilities === undefined) canTop = false; // TOP is optional (RFC 1939); without CAPA this -ERR is how we learn it is missing
+              else notices.push(`Message ${n}: the server refused TOP for it (${err.serverText || err.message}), so its subject and sender are not shown.`);
             }
           }
-          messages.push({ id, seq: n, ...header, size: sizes.get(n) ?? 0, flags: [] });
+          const { notice, ...summary } = header;
+          if (notice) notices.push(`Message ${n}${summary.subject ? ` ("${summary.subject.slice(0, 60)}")` : ''}: ${notice}`);
+          messages.push({ id, seq: n, ...summary, size: sizes.get(n) ?? 0, flags: [] });
           if (uids) this.numberHints.set(id, n);
         }
       }
-      const warning = [uids ? undefined : NO_UIDL_WARNING, canTop ? undefined : NO_TOP_WARNING].filter(Boolean).join(' ') || undefined;
+      this.known.page(messages.map((m) => m.id), count, offset === 0); // what checkForNewMail() compares with
+      const warning = [uids ? undefined : NO_UIDL_WARNING, canTop ? undefined : NO_TOP_WARNING, ...notices].filter(Boolean).join(' ') || undefined;
       return { total: count, messages, nextOffset: range?.nextOffset, ...(warning ? { warning } : {}) };
     });
   }
@@ -116,10 +151,83 @@ export class Pop3Store implements MailStore {
     return this.withSession(signal, async (s) => (await s.capa()) ?? [...(s.capabilities ?? [])]);
   }
 
-  /** Drops any session under way (without QUIT: nothing is deleted); the store stays usable. */
+  /**
+   * What the server offers, from the CAPA of the latest session (after STLS when the account uses
+   * STARTTLS; what was announced in clear before it is only reported, see capabilityLists()).
+   * Undefined until a session has been opened. A server that answers CAPA with -ERR announces
+   * nothing, so it supports no optional feature here even where a command such as UIDL may work.
+   */
+  features(): Features | undefined {
+    const lists = this.lastCapabilities;
+    return lists ? Features.pop3(lists.current ?? []) : undefined;
+  }
+
+  /** Both CAPA replies of the latest session (before and after STLS), for reports; undefined until a session has been opened. */
+  capabilityLists(): Pop3CapabilityLists | undefined {
+    return this.lastCapabilities;
+  }
+
+  /**
+   * "Check for New Mail": one short session (log in, UIDL — STAT on a server without UIDL — and
+   * QUIT, nothing else), so the maildrop is locked only for that moment and never between checks.
+   * Its UIDL list is compared with what is known (the pages listed since the last first page, or
+   * the previous check) and the differences are emitted on `events`, in this order: `expunged`
+   * (ids, when any are gone), `new` (ids newest first, when any arrived), `counts` (when either
+   * happened), and always one `resynced` (method 'uidl'; with empty lists when nothing changed, so
+   * that a caller sees the check was made). When nothing is known yet, the check only sets what
+   * the next one compares with (`baseline: true`). A check asked while one is under way shares it.
+   */
+  checkForNewMail(signal?: Cancel): Promise<MailCheck> {
+    this.checking ??= this.runCheck(signal).finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  /**
+   * Checks every `seconds` (the next check `seconds` after the previous one ended) until stopPolling(),
+   * close() or the returned subscription's dispose(); emits `connection` 'polling' now. Starting again
+   * replaces the previous poll. Nothing is held open between checks, and the timers never keep the
+   * process alive.
+   */
+  startPolling(seconds: number): Subscription {
+    const poller = new Pop3Poller(seconds, () => this.checkForNewMail(), this.events);
+    this.stopPolling();
+    this.poller = poller.start();
+    return { dispose: () => (this.poller === poller ? this.stopPolling() : poller.dispose()) };
+  }
+
+  /** Stops the poll (emits `connection` 'closed'); nothing happens when none runs. */
+  stopPolling(): void {
+    const poller = this.poller;
+    this.poller = undefined;
+    poller?.dispose();
+  }
+
+  get polling(): boolean {
+    return this.poller?.running === true;
+  }
+
+  /** Stops the poll and drops any session under way (without QUIT: nothing is deleted); the store stays usable. */
   async close(): Promise<void> {
+    this.stopPolling();
     this.closer.abort();
     this.closer = new AbortController();
+  }
+
+  private async runCheck(signal: Cancel | undefined): Promise<MailCheck> {
+    const { current, uidl } = await this.withSession(signal, async (s): Promise<{ current: MessageId[]; uidl: boolean }> => {
+      const uids = await s.uidlAll();
+      if (uids) return { current: [...uids.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id), uidl: true };
+      return { current: numbers((await s.stat()).count), uidl: false };
+    });
+    const baseline = this.known.empty;
+    const change = uidl ? this.known.diff(current) : diffByCount(this.known, current.length);
+    this.known.replace(current);
+    const folder = POP3_INBOX;
+    if (change.removed.length > 0) this.events.emit({ type: 'expunged', folder, uidValidity: undefined, ids: change.removed, vanished: false });
+    if (change.added.length > 0) this.events.emit({ type: 'new', folder, uidValidity: undefined, ids: change.added, exists: current.length });
+    if (change.added.length > 0 || change.removed.length > 0) this.events.emit({ type: 'counts', folder, total: current.length, unseen: undefined });
+    this.events.emit({ type: 'resynced', folder, method: 'uidl', added: change.added, removed: change.removed, flagsChanged: [] });
+    return { ...change, total: current.length, baseline };
   }
 
   /**
@@ -159,7 +267,8 @@ export class Pop3Store implements MailStore {
 
   private async withSession<T>(signal: Cancel | undefined, work: (session: Pop3Session) => Promise<T>): Promise<T> {
     const cancel = signal ? AbortSignal.any([signal, this.closer.signal]) : this.closer.signal;
-    const session = await Pop3Session.open(this.account, this.password, this.tap, { limits: this.options.limits, ca: this.options.ca, signal: cancel });
+    const session = await Pop3Session.open(this.account, this.credentials, this.tap, { limits: this.options.limits, ca: this.options.ca, signal: cancel });
+    this.lastCapabilities = session.capabilityLists;
     let result: T;
     try {
       result = await work(session);

@@ -5,6 +5,7 @@ import Pop3Command from 'node-pop3';
 import { hasControlCharacters } from '../accounts/account';
 import { fromNodeError, MailError } from '../errors';
 import { SessionLimits } from '../mailStore';
+import { CertificateTrust, tlsConnectOptions, verifyPeer } from '../tls/certificateTrust';
 import { ConnectionTap } from '../traffic/trafficTap';
 import { errReplyToMailError, Pop3ErrReply } from './pop3Errors';
 import { Pop3Reply, Pop3ReplyReader } from './replyReader';
@@ -14,10 +15,8 @@ export interface TransportOptions {
   port: number;
   /** POP3S (995): TLS from the first byte. STLS upgrades later through startTls(). */
   implicitTls: boolean;
-  /** Extra trusted CA (PEM), e.g. a test server's. */
-  ca?: Buffer;
-  /** False only when the account allows an invalid certificate. */
-  rejectUnauthorized: boolean;
+  /** Which certificates to accept (extra CAs, a pinned fingerprint, invalid ones); judged right after each handshake. */
+  trust: CertificateTrust;
   limits: SessionLimits;
   tap: ConnectionTap;
   signal?: AbortSignal;
@@ -80,6 +79,11 @@ export class Pop3Transport extends Pop3Command {
     this.opts = opts;
     this.tap = opts.tap;
     this.reader = this.newReader();
+  }
+
+  /** Why the connection ended, once it failed (a timeout, the server closing it …); undefined while it works. */
+  get failed(): MailError | undefined {
+    return this.failure;
   }
 
   /** The greeting's text (after "+OK"), once connected. */
@@ -222,7 +226,7 @@ export class Pop3Transport extends Pop3Command {
       this.disarm();
       if (reply.kind === 'ok') {
         this.greetingText = reply.text;
-        this.settle();
+        if (!this.handshaking) this.settle(); // POP3S: secured() settles, once the certificate is accepted
       } else if (reply.kind === 'err') {
         this.fail(errReplyToMailError(reply.text, 'greeting', 'greeting'));
       } else {
@@ -301,13 +305,15 @@ export class Pop3Transport extends Pop3Command {
     this.disarm();
     const cipher = secure.getCipher();
     this.tap.info(`TLS established (${secure.getProtocol() ?? 'unknown protocol'}, ${cipher.name})`);
-    if (!secure.authorized) this.tap.info(`certificate not verified (${String(secure.authorizationError)}), accepted because the account allows invalid certificates`);
+    // Node verified without rejecting (see tlsConnectOptions); the decision is here, before a command is sent.
+    const verdict = verifyPeer(secure, { host: this.opts.host, port: this.opts.port }, this.opts.trust);
+    if (!verdict.accepted) return this.fail(verdict.error);
+    this.tap.info(verdict.note);
     if (this.greetingText !== undefined) this.settle(); // STLS: done; POP3S: the greeting settles connect()
   }
 
   private tlsOptionsFor(): tls.ConnectionOptions {
-    const { host, ca, rejectUnauthorized } = this.opts;
-    return { host, servername: net.isIP(host) === 0 ? host : undefined, ca: ca ? [...tls.rootCertificates, ca.toString('utf8')] : undefined, rejectUnauthorized };
+    return tlsConnectOptions(this.opts.host, this.opts.trust);
   }
 
   private arm(ms: number, message: string): void {

@@ -1,5 +1,6 @@
-import { AddressObject, EmailAddress, ParsedMail, simpleParser } from 'mailparser';
+import { formatBytes, formatCount } from '../format';
 import { Address } from '../mailStore';
+import { DEFAULT_HEADER_LIMITS, HeaderField, HeaderLimits, headerBlockOf, parseHeaderBlock } from '../mime/headers';
 
 /** What the message list shows of a message, from its header (the reply to `TOP n 0`). */
 export interface HeaderSummary {
@@ -8,34 +9,35 @@ export interface HeaderSummary {
   readonly to: Address[];
   readonly date: Date | undefined;
   readonly messageId: string | undefined;
+  /** Set when the header could not be read whole (it is over the header limits): what was left out. */
+  readonly notice?: string;
 }
 
 /**
- * Parses the header block that `TOP n 0` returns with mailparser, which unfolds lines, decodes
- * RFC 2047 encoded words and parses address lists; nothing here is parsed by hand.
+ * Reads the header block that `TOP n 0` returns with the core's own header parser (mailsplit's
+ * Headers for the fields and folding, libmime for encoded words, nodemailer's addressparser for address
+ * lists), within the same limits as the header view. A block over those limits never fails: the
+ * fields that fit are used and `notice` says what was left out.
  */
-export async function parseTopHeaders(header: Buffer): Promise<HeaderSummary> {
-  const mail = await simpleParser(header, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
-  return { subject: mail.subject ?? '', from: addresses(mail.from), to: addresses(mail.to), date: realDate(mail), messageId: mail.messageId };
-}
-
-/**
- * mailparser replaces a Date header it cannot parse with the current time; a listing would then show
- * a date the message never had. Its own test (`new Date(value)`) is repeated on the raw value.
- */
-function realDate(mail: ParsedMail): Date | undefined {
-  const line = mail.headerLines.find((h) => h.key === 'date')?.line;
-  if (!mail.date || line === undefined) return undefined;
-  const value = line.replace(/^date:\s*/i, '').replace(/\r?\n[ \t]+/g, ' ');
-  return Number.isNaN(new Date(value).getTime()) ? undefined : mail.date;
-}
-
-function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
-  const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
-  return objects.flatMap((o) => flatten(o.value));
-}
-
-/** Group syntax ("team: a@x, b@y;") becomes its members. */
-function flatten(list: readonly EmailAddress[]): Address[] {
-  return list.flatMap((a) => (a.group ? flatten(a.group) : a.address || a.name ? [{ name: a.name ?? '', address: a.address ?? '' }] : []));
+export function parseTopHeaders(header: Buffer, limits: HeaderLimits = DEFAULT_HEADER_LIMITS): HeaderSummary {
+  const block = headerBlockOf(header);
+  const model = parseHeaderBlock(block, limits);
+  const first = (key: string): HeaderField | undefined => model.fields.find((f) => f.key === key);
+  const addresses = (key: string): Address[] => (first(key)?.addresses ?? []).filter((a) => a.address || a.name).map((a) => ({ name: a.name, address: a.address }));
+  const messageId = first('message-id')?.value.trim();
+  const summary: HeaderSummary = {
+    subject: first('subject')?.decoded ?? '',
+    from: addresses('from'),
+    to: addresses('to'),
+    date: first('date')?.date,
+    messageId: messageId || undefined,
+  };
+  if (!model.truncated) return summary;
+  const missing = ['subject', 'from', 'date'].filter((key) => !first(key));
+  return {
+    ...summary,
+    notice:
+      `its header is ${formatBytes(block.length)} in ${formatCount(model.totalFields)} fields, over the limit of ${formatBytes(limits.maxBytes)} or ${formatCount(limits.maxFields)} fields, ` +
+      `so the list shows what the first ${formatCount(model.fields.length)} fields say${missing.length ? ` (no ${missing.join(', ')} among them)` : ''}.`,
+  };
 }

@@ -1,8 +1,11 @@
+import { renderTrafficBytes } from './trafficText';
+
 /**
  * Splits one direction of a byte stream into display lines, for the traffic log only (the protocol
  * libraries do the real parsing). Large payloads are elided: an IMAP literal (`{N}` at the end of a
  * line) or a POP3 multi-line body longer than `maxPayloadBytes` shows its first bytes and then
- * "… N bytes elided". Bytes are never held beyond what is shown.
+ * "… N bytes elided". Bytes are never held beyond what is shown. Each line's bytes are shown by
+ * renderTrafficBytes (UTF-8 as text, anything else as `\xNN`).
  */
 export interface FramerOptions {
   maxPayloadBytes: number;
@@ -14,8 +17,22 @@ type Emit = (text: string) => void;
 
 const CRLF_LITERAL = /\{(\d{1,19})\+?\}$/;
 
+/** A line's bytes for display, without its line terminator (CRLF or LF). */
 function show(bytes: Buffer): string {
-  return bytes.toString('latin1');
+  const end = bytes.at(-1) === 0x0a ? (bytes.at(-2) === 0x0d ? bytes.length - 2 : bytes.length - 1) : bytes.length;
+  return renderTrafficBytes(bytes.subarray(0, end));
+}
+
+/** The lines of a payload (split at LF, a CR before it dropped), without a final empty line. */
+function payloadLines(bytes: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let lf = bytes.indexOf(0x0a); lf !== -1; lf = bytes.indexOf(0x0a, start)) {
+    lines.push(bytes.subarray(start, lf + 1));
+    start = lf + 1;
+  }
+  if (start < bytes.length) lines.push(bytes.subarray(start));
+  return lines;
 }
 
 export abstract class LineFramer {
@@ -46,7 +63,7 @@ export abstract class LineFramer {
 
   /** Returns the finished line without CRLF, and resets. */
   protected finishLine(): string {
-    let text = show(Buffer.concat(this.line)).replace(/\r?\n$/, '');
+    let text = show(Buffer.concat(this.line));
     if (this.lineCut > 0) text += ` … ${this.lineCut} bytes of this line elided`;
     this.line = [];
     this.lineLength = 0;
@@ -98,8 +115,7 @@ export class ImapLineFramer extends LineFramer {
   }
 
   private finishLiteral(): void {
-    const shown = show(Buffer.concat(this.literalShown)).replace(/\r?\n$/, '');
-    if (shown.length > 0) for (const l of shown.split(/\r?\n/)) this.emit(l);
+    for (const line of payloadLines(Buffer.concat(this.literalShown))) this.emit(show(line));
     const elided = this.literalTotal - this.literalShownLength;
     if (elided > 0) this.emit(`… ${elided} bytes elided (literal of ${this.literalTotal} bytes)`);
     this.literalShown = [];
@@ -130,6 +146,7 @@ export class Pop3LineFramer extends LineFramer {
       const next = this.takeLine(chunk, pos);
       if (next === -1) return;
       pos = next;
+      const size = this.lineLength + this.lineCut; // bytes on the wire, CRLF included
       const text = this.finishLine();
       if (!this.inBody) {
         this.emit(text);
@@ -149,7 +166,6 @@ export class Pop3LineFramer extends LineFramer {
         this.inBody = false;
         continue;
       }
-      const size = text.length + 2;
       if (this.bodyShown + size <= this.options.maxPayloadBytes) {
         this.bodyShown += size;
         this.emit(text);

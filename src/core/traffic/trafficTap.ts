@@ -1,6 +1,7 @@
 import { ImapLineFramer, LineFramer, Pop3LineFramer } from './lineFramer';
 import { ImapMasker, LineMasker, Pop3Masker } from './masking';
 import { MASK, TrafficCounts, TrafficSink } from './trafficLine';
+import { renderTrafficBytes } from './trafficText';
 
 export interface TapOptions {
   /** Payloads (IMAP literals, POP3 multi-line bodies) longer than this are shown as their first bytes. */
@@ -22,17 +23,28 @@ export class TrafficTap {
     this.options = options;
   }
 
-  /** `secrets` are scrubbed from every line as a last line of defence, whatever the masker did. */
+  /**
+   * `secrets` are scrubbed from every line as a last line of defence, whatever the masker did; a
+   * secret known only later (a password asked for after the TLS handshake) is added with addSecret().
+   */
   open(protocol: 'imap' | 'pop3', secrets: string[] = []): ConnectionTap {
     const id = `${protocol}#${this.next++}`;
-    return new ConnectionTap(id, protocol, scrubbing(this.sink, secrets), this.options, this.totals);
+    const words: string[] = [];
+    const connection = new ConnectionTap(id, protocol, scrubbing(this.sink, words), this.options, this.totals, words);
+    for (const secret of secrets) connection.addSecret(secret);
+    return connection;
   }
 }
 
-function scrubbing(sink: TrafficSink, secrets: string[]): TrafficSink {
-  const words = secrets.filter((s) => s.length >= 3);
-  if (words.length === 0) return sink;
+/** The forms of a secret to scrub: lines show bytes rendered (renderTrafficBytes), so as written and as rendered. */
+function scrubForms(secret: string): string[] {
+  return [...new Set([secret, renderTrafficBytes(Buffer.from(secret, 'utf8'))])].filter((s) => s.length >= 3);
+}
+
+/** `words` is the connection's live list: a secret added later is scrubbed from the next line on. */
+function scrubbing(sink: TrafficSink, words: readonly string[]): TrafficSink {
   return (line) => {
+    if (words.length === 0) return sink(line);
     let text = line.text;
     for (const w of words) text = text.split(w).join(MASK);
     sink(text === line.text ? line : { ...line, text });
@@ -52,6 +64,8 @@ export class ConnectionTap {
     private readonly sink: TrafficSink,
     options: TapOptions,
     private readonly totals: TrafficCounts,
+    /** The scrubbing list of this connection's sink (see TrafficTap.open). */
+    private readonly secrets: string[] = [],
   ) {
     const framerOptions = { maxPayloadBytes: options.maxLiteralBytes };
     this.masker = protocol === 'imap' ? new ImapMasker() : new Pop3Masker();
@@ -62,6 +76,11 @@ export class ConnectionTap {
     };
     this.clientFramer = protocol === 'imap' ? new ImapLineFramer(framerOptions, emitClient) : new Pop3LineFramer(framerOptions, emitClient);
     this.serverFramer = protocol === 'imap' ? new ImapLineFramer(framerOptions, emitServer) : new Pop3LineFramer(framerOptions, emitServer);
+  }
+
+  /** From now on `secret` is scrubbed from every line of this connection (forms under 3 characters are not: they would mask ordinary text). */
+  addSecret(secret: string): void {
+    for (const form of scrubForms(secret)) if (!this.secrets.includes(form)) this.secrets.push(form);
   }
 
   /** Bytes the client wrote. */

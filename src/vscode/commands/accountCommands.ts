@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AccountDefinition } from '../../core/accounts/account';
 import { AccountService } from '../accountService';
+import { OfflineStorage } from '../documents/offlineStorage';
 import { RawMessages } from '../documents/rawMessages';
 import { PasswordStore } from '../secrets';
 import { deleteAccount, saveAccount } from '../settings';
@@ -15,6 +16,8 @@ export interface AccountCommandDeps {
   tree: AccountsTreeProvider;
   channels: TrafficChannels;
   raw: RawMessages;
+  /** The offline cache on disk: a removed account's part of it is removed too. */
+  offline?: OfflineStorage;
 }
 
 /** The account a command was invoked on: from a tree node, or asked for when run from the palette. */
@@ -66,6 +69,7 @@ export function registerAccountCommands(deps: AccountCommandDeps): vscode.Dispos
       if (ok !== 'Remove') return;
       await accounts.forget(account.id);
       raw.forgetAccount(account.id);
+      await deps.offline?.clear(account.id);
       await passwords.delete(account.id);
       await deleteAccount(account.id);
       channels.remove(account.id);

@@ -3,9 +3,11 @@ import { AccountDefinition, defaultPort, hasControlCharacters, parseAccount, Pro
 
 export interface WizardResult {
   account: AccountDefinition;
-  /** The new password, or undefined to keep the stored one (edit only). */
+  /** The new password; undefined keeps the stored one (edit) or leaves it to be asked on the first connection (add). */
   password: string | undefined;
 }
+
+type CertificateChoice = 'verify' | 'caFile' | 'allow';
 
 interface Pick<T> extends vscode.QuickPickItem {
   value: T;
@@ -15,7 +17,9 @@ const STEPS = 8;
 
 /**
  * Asks for an account in quick inputs a person can finish by keyboard: protocol, host, security,
- * port, certificate check, user, password, display name. Returns undefined when cancelled (Escape).
+ * port, certificate check (verify, a private CA file, or allow invalid), user, password, display
+ * name. Returns undefined when cancelled (Escape). The password may be left empty: it is then asked
+ * for on the first connection, once the server is reached and its certificate trusted.
  */
 export async function runAccountWizard(existing: AccountDefinition | undefined, takenIds: Set<string>): Promise<WizardResult | undefined> {
   const verb = existing ? 'Edit Account' : 'Add Account';
@@ -57,13 +61,29 @@ export async function runAccountWizard(existing: AccountDefinition | undefined, 
   if (portText === undefined) return undefined;
 
   let allowInvalidCertificate = false;
+  let caFile: string | undefined;
   if (security !== 'none') {
-    const cert = await pick<boolean>(title(5), 'Certificate', [
-      { label: 'Verify the server certificate', description: 'recommended', value: false },
-      { label: 'Allow an invalid certificate', description: 'self-signed or wrong name: for test servers only', value: true },
-    ], existing?.allowInvalidCertificate);
+    const current: CertificateChoice | undefined = existing ? (existing.allowInvalidCertificate ? 'allow' : existing.caFile ? 'caFile' : 'verify') : undefined;
+    const cert = await pick<CertificateChoice>(title(5), 'Certificate', [
+      { label: 'Verify the server certificate', description: 'recommended', value: 'verify' },
+      { label: 'Trust a private certificate authority…', description: 'a CA PEM file, for a company or home CA', value: 'caFile' },
+      { label: 'Allow an invalid certificate', description: 'self-signed or wrong name: for test servers only', value: 'allow' },
+    ], current);
     if (cert === undefined) return undefined;
-    allowInvalidCertificate = cert;
+    allowInvalidCertificate = cert === 'allow';
+    if (cert === 'caFile') {
+      const chosen = await vscode.window.showOpenDialog({
+        title: `${title(5)}: CA certificate (PEM)`,
+        canSelectFiles: true,
+        canSelectFolders: false,
+        canSelectMany: false,
+        openLabel: 'Trust This CA',
+        filters: { 'PEM certificates': ['pem', 'crt', 'cer'], 'All files': ['*'] },
+        ...(existing?.caFile ? { defaultUri: vscode.Uri.file(existing.caFile) } : {}),
+      });
+      if (!chosen?.[0]) return undefined;
+      caFile = chosen[0].fsPath;
+    }
   }
 
   const user = await input(title(6), 'User name', 'The login name on the server', existing?.user ?? '', (v) =>
@@ -73,10 +93,12 @@ export async function runAccountWizard(existing: AccountDefinition | undefined, 
 
   const password = await vscode.window.showInputBox({
     title: title(7),
-    prompt: existing ? 'Password (leave empty to keep the stored one). Kept only in VS Code\'s secret storage.' : 'Password. Kept only in VS Code\'s secret storage.',
+    prompt: existing
+      ? 'Password (leave empty to keep the stored one). Kept only in VS Code\'s secret storage.'
+      : 'Password (or leave empty to be asked on the first connection, once the server is reached). Kept only in VS Code\'s secret storage.',
     password: true,
     ignoreFocusOut: true,
-    validateInput: (v) => (!existing && !v ? 'Enter the password' : hasControlCharacters(v) ? 'A password cannot contain line breaks or NUL' : undefined),
+    validateInput: (v) => (hasControlCharacters(v) ? 'A password cannot contain line breaks or NUL' : undefined),
   });
   if (password === undefined) return undefined;
 
@@ -87,7 +109,10 @@ export async function runAccountWizard(existing: AccountDefinition | undefined, 
 
   let id = existing?.id ?? slugify(`${protocol}-${user}-${host.trim()}`);
   if (!existing) for (let n = 2; takenIds.has(id); n++) id = `${slugify(`${protocol}-${user}-${host.trim()}`)}-${n}`;
-  const account = parseAccount({ id, label: label.trim(), protocol, host: host.trim(), port: Number(portText), security, user, allowInvalidCertificate, useApop: existing?.useApop ?? false });
+  // A trusted (pinned) certificate belongs to the server it was shown for: kept while host and port stay.
+  const samePlace = existing !== undefined && existing.host === host.trim() && existing.port === Number(portText) && security !== 'none';
+  const pinnedCertificate = samePlace ? existing.pinnedCertificate : undefined;
+  const account = parseAccount({ id, label: label.trim(), protocol, host: host.trim(), port: Number(portText), security, user, allowInvalidCertificate, caFile, pinnedCertificate, useApop: existing?.useApop ?? false });
   return { account, password: password === '' ? undefined : password };
 }
 

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { presentPart } from '../../core/mime/partPresentation';
+import { findPart, MimePart } from '../../core/mime/partTree';
 import { safeFileName, writeInside } from '../../core/mime/safeFileName';
 import { MessageFileSystem } from '../documents/messageFileSystem';
-import { DocumentAddress, MessageRef, toDocumentUri } from '../documents/uris';
+import { DocumentAddress, fromDocumentUri, MessageRef, messageKey, toDocumentUri } from '../documents/uris';
 import { MessageInspectors } from '../inspection/inspectors';
 import { withDelayedProgress } from '../progress';
 import { MessageNode } from '../tree/nodes';
@@ -60,6 +61,21 @@ export function registerPartCommands(deps: PartCommandDeps): vscode.Disposable[]
     }
   };
 
+  /** The HTML part an open part document shows, with its message's title (the tab's path holds it). */
+  const partOfDocument = async (uri: vscode.Uri): Promise<{ ref: MessageRef; part: MimePart; title: string } | undefined> => {
+    const address = fromDocumentUri(uri);
+    if (!address || address.section === undefined) return undefined;
+    const tree = await withDelayedProgress('Reading the message structure', (signal) => inspectors.get(address.message).tree(signal));
+    const part = findPart(tree, address.section);
+    if (!part || !['text/html', 'application/xhtml+xml'].includes(part.contentType)) {
+      void vscode.window.showInformationMessage(`Part ${address.section} is not HTML (${part?.contentType ?? 'not found'}): there is nothing to preview.`);
+      return undefined;
+    }
+    // Paths end in "…/<message title>/<section>/<file name>".
+    const title = uri.path.split('/').slice(-3)[0] || 'message';
+    return { ref: address.message, part, title };
+  };
+
   const documentFor = (node: TreeNode | undefined): { uri: vscode.Uri; label: string } | undefined => {
     if (node instanceof PartNode) return { uri: node.uri('rawPart'), label: `part ${node.part.section} of "${node.context.title}"` };
     const message = messageOf(node);
@@ -72,16 +88,26 @@ export function registerPartCommands(deps: PartCommandDeps): vscode.Disposable[]
     vscode.commands.registerCommand('mailInspector.openPart', (node: PartNode) => node instanceof PartNode && openPart(node, 'part')),
     vscode.commands.registerCommand('mailInspector.openRawPart', (node: PartNode) => node instanceof PartNode && openPart(node, 'rawPart')),
 
-    vscode.commands.registerCommand('mailInspector.previewHtml', async (node: PartNode) => {
-      if (!(node instanceof PartNode)) return;
-      const key = node.id;
+    // From the part's row (inline or context menu), or from the title bar of an open HTML part's tab (a URI).
+    vscode.commands.registerCommand('mailInspector.previewHtml', async (target: PartNode | vscode.Uri | undefined) => {
+      let preview: { ref: MessageRef; part: MimePart; title: string } | undefined;
+      try {
+        preview = target instanceof PartNode ? { ref: target.context.ref, part: target.part, title: target.context.title } : target instanceof vscode.Uri ? await partOfDocument(target) : undefined;
+      } catch (error) {
+        reportError(log, 'Preview failed', error);
+        return;
+      }
+      if (!preview) return;
+      const { ref, part, title } = preview;
+      const node = target instanceof PartNode ? target : undefined;
+      const key = `${messageKey(ref)}\0${part.section}`;
       const existing = previews.get(key);
       if (existing) return existing.reveal();
-      const panel = new HtmlPreviewPanel(extensionUri, inspectors.get(node.context.ref), node.part, node.context.title, log);
+      const panel = new HtmlPreviewPanel(extensionUri, inspectors.get(ref), part, title, log);
       previews.set(key, panel);
       panel.onDidDispose(() => previews.delete(key));
       try {
-        await withDelayedProgress(`Preparing the preview of part ${node.part.section}`, (signal) => panel.render(signal));
+        await withDelayedProgress(`Preparing the preview of part ${part.section}`, (signal) => panel.render(signal));
       } catch (error) {
         panel.dispose();
         reportError(log, 'Preview failed', error, node);

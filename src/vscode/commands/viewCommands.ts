@@ -5,6 +5,7 @@ import { RawMessages } from '../documents/rawMessages';
 import { withDelayedProgress } from '../progress';
 import { TrafficChannels } from '../trafficChannels';
 import { AccountsTreeProvider } from '../tree/accountsTree';
+import { FileMessageNode } from '../tree/filesTree';
 import { LoadMoreNode, MessageNode } from '../tree/nodes';
 import { TreeNode } from '../tree/treeNode';
 import { resolveAccount } from './accountCommands';
@@ -37,7 +38,9 @@ export function registerViewCommands(deps: ViewCommandDeps): vscode.Disposable[]
         reportError(log, 'Loading more messages failed', error, node);
       }
     }),
-    vscode.commands.registerCommand('mailInspector.openMessage', async (node: MessageNode) => {
+    vscode.commands.registerCommand('mailInspector.openMessage', async (node: MessageNode | FileMessageNode) => {
+      // A message file's source is the file itself (the inline action on its row).
+      if (node instanceof FileMessageNode) return vscode.commands.executeCommand('vscode.open', node.file, { preview: true });
       if (!(node instanceof MessageNode)) return;
       try {
         const uri = node.uri;

@@ -1,11 +1,17 @@
 import * as vscode from 'vscode';
 import { ByteCache } from '../../core/byteCache';
+import { staleGenerationOf } from '../../core/documents/generationFetch';
+import { DroppedGeneration } from '../../core/documents/messageBodies';
 import { MailError } from '../../core/errors';
 import { headersReport } from '../../core/inspect/headersReport';
 import { PartContent } from '../../core/inspect/messageInspector';
 import { MessageInspectors } from '../inspection/inspectors';
+import { Subscription } from '../../core/session/sessionEvents';
 import { RawMessages } from './rawMessages';
 import { DocumentAddress, fromDocumentUri } from './uris';
+
+/** Server documents remembered for telling their tabs of a dropped generation (the most recent ones). */
+const MAX_SERVED = 2000;
 
 /** What opening a part cost, for the status bar: keyed by document URI. */
 export interface PartCost {
@@ -19,6 +25,9 @@ export interface PartCost {
  * Read-only file system for `mail-inspector:` URIs: a message's raw bytes exactly as the server holds
  * them, a part decoded or as stored, or the headers report. It shows no UI; failures become
  * FileSystemErrors. Commands fetch first (with progress and cancellation) so tabs open from the cache.
+ * A document of a folder generation that is gone (UIDVALIDITY changed) reads as a short notice saying so,
+ * never as the message that holds the same UID now; open tabs of it are told to read again when the
+ * generation is dropped.
  */
 export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
@@ -28,8 +37,15 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
   private readonly documents = new ByteCache(32 * 1024 * 1024);
   private readonly costEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidLearnCost = this.costEmitter.event;
+  /** Server documents read so far (URI string → address), so a dropped generation finds its open tabs. */
+  private readonly served = new Map<string, { uri: vscode.Uri; address: DocumentAddress }>();
+  /** Bumped when a document's content changes (its generation was dropped), so the editor reads it again. */
+  private readonly versions = new Map<string, number>();
+  private readonly dropped: Subscription;
 
-  constructor(private readonly raw: RawMessages, private readonly inspectors: MessageInspectors) {}
+  constructor(private readonly raw: RawMessages, private readonly inspectors: MessageInspectors) {
+    this.dropped = raw.onGenerationDropped((d) => this.generationDropped(d));
+  }
 
   costOf(uri: vscode.Uri): PartCost | undefined {
     return this.costs.get(uri.toString());
@@ -39,7 +55,7 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
   async contents(address: DocumentAddress, signal?: AbortSignal): Promise<{ bytes: Buffer; cost?: PartCost }> {
     const m = address.message;
     if (address.view === 'message') {
-      if (m.kind === 'server') return { bytes: await this.raw.fetch({ accountId: m.accountId, folderPath: m.folderPath, messageId: m.messageId }, signal) };
+      if (m.kind === 'server') return { bytes: await this.raw.fetch(m, signal) };
       return { bytes: await this.inspectors.get(m).raw(signal) };
     }
     const inspector = this.inspectors.get(m);
@@ -63,6 +79,11 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
     if (cached) return cached;
     const address = fromDocumentUri(uri);
     if (!address) throw new MailError('notFound', `Not a Mail Inspector document: ${uri.toString()}`);
+    if (address.message.kind === 'server' && address.message.uidValidity !== undefined) {
+      this.served.delete(key);
+      this.served.set(key, { uri, address });
+      if (this.served.size > MAX_SERVED) this.served.delete(this.served.keys().next().value as string);
+    }
     const { bytes, cost } = await this.contents(address, signal);
     // Whole messages are cached by RawMessages already; keep parts and reports here.
     if (address.view !== 'message') this.documents.set(key, bytes);
@@ -82,7 +103,9 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
     try {
       return await this.prefetch(uri);
     } catch (error) {
-      if (MailError.is(error, 'notFound')) throw vscode.FileSystemError.FileNotFound(uri);
+      // A tab of an earlier generation reads as a notice saying so (a readable document, not the new message).
+      if (staleGenerationOf(error)) return Buffer.from(`${(error as MailError).message}\n`, 'utf8');
+      if (MailError.is(error, 'notFound')) throw vscode.FileSystemError.FileNotFound(MailError.is(error) && error.message ? error.message : uri);
       throw vscode.FileSystemError.Unavailable(MailError.is(error) ? `${error.explanation} ${error.serverText ?? error.message}`.trim() : String(error));
     }
   }
@@ -93,7 +116,22 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
     // The size is known once the document was fetched; viewers such as the image preview rely on it.
     const m = address.message;
     const known = this.documents.get(uri.toString()) ?? (address.view === 'message' && m.kind === 'server' ? this.raw.cached(m) : undefined);
-    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: known?.length ?? 0, permissions: vscode.FilePermission.Readonly };
+    return { type: vscode.FileType.File, ctime: 0, mtime: this.versions.get(uri.toString()) ?? 0, size: known?.length ?? 0, permissions: vscode.FilePermission.Readonly };
+  }
+
+  /** The documents of a dropped generation: their cached contents go, and open tabs read again (and get the notice). */
+  private generationDropped(d: DroppedGeneration): void {
+    const changed: vscode.FileChangeEvent[] = [];
+    for (const [key, { uri, address }] of [...this.served]) {
+      const m = address.message;
+      if (m.kind !== 'server' || m.accountId !== d.accountId || m.folderPath !== d.folder || m.uidValidity !== d.uidValidity) continue;
+      this.served.delete(key);
+      this.documents.delete(key);
+      this.costs.delete(key);
+      this.versions.set(key, Date.now());
+      changed.push({ type: vscode.FileChangeType.Changed, uri });
+    }
+    if (changed.length > 0) this.emitter.fire(changed);
   }
 
   watch(): vscode.Disposable {
@@ -121,6 +159,7 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
   }
 
   dispose(): void {
+    this.dropped.dispose();
     this.emitter.dispose();
     this.costEmitter.dispose();
   }

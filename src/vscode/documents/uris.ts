@@ -1,101 +1,53 @@
 import * as vscode from 'vscode';
+import {
+  decodeDocumentAddress,
+  decodeFolderAddress,
+  DocumentAddress,
+  encodeDocumentAddress,
+  encodeFolderAddress,
+  FolderAddress,
+  FOLDER_STATE_SCHEME,
+  MessageLocation,
+  SCHEME,
+} from '../../core/documents/documentAddress';
 
-export const SCHEME = 'mail-inspector';
+export { FILE_AUTHORITY, FOLDER_STATE_SCHEME, folderKeyPrefix, messageKey, SCHEME } from '../../core/documents/documentAddress';
+export type { DocumentAddress, DocumentView, FolderAddress } from '../../core/documents/documentAddress';
 
-/** Authority used for messages that come from a file rather than an account. */
-export const FILE_AUTHORITY = 'local.file'; // a dot cannot appear in an account id, so no clash
-
-/** Where a message lives: an account's folder, or a local .eml file. */
-export type MessageRef =
-  | { readonly kind: 'server'; readonly accountId: string; readonly folderPath: string; readonly messageId: string }
-  | { readonly kind: 'file'; readonly file: string };
-
-/** What a document shows of the message. */
-export type DocumentView = 'message' | 'part' | 'rawPart' | 'headers';
-
-export interface DocumentAddress {
-  readonly message: MessageRef;
-  readonly view: DocumentView;
-  /** The MIME section, for part views. */
-  readonly section?: string;
-}
+/**
+ * Where a message lives: an account's folder (with the folder's UIDVALIDITY when known: the message's full
+ * identity), or a local .eml file.
+ */
+export type MessageRef = MessageLocation;
 
 /** A server message's address, as the tree and the raw-message cache name it. */
 export interface MessageAddress {
-  accountId: string;
-  folderPath: string;
-  messageId: string;
+  readonly accountId: string;
+  readonly folderPath: string;
+  readonly messageId: string;
+  /** The folder's UIDVALIDITY when the message was listed (IMAP); the generation `messageId` belongs to. */
+  readonly uidValidity?: number;
 }
 
-/** Characters that would make a bad file name are replaced; the name is only for the tab title. */
-function titleSegment(subject: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
-  const cleaned = subject.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);
-  return cleaned || 'message';
-}
-
-export function messageKey(ref: MessageRef): string {
-  return ref.kind === 'server' ? `server\0${ref.accountId}\0${ref.folderPath}\0${ref.messageId}` : `file\0${ref.file}`;
-}
-
-/**
- * Readable paths, exact addresses in the query (folder names, UIDLs and file paths may contain anything):
- * `mail-inspector://<account>/<folder>/<subject>.eml?folder=…&id=…` for a message,
- * `…/<subject>/<section>/<file name>?…&view=part&part=<section>` for a part,
- * `mail-inspector://file/<file name>/…?file=<uri>` for messages from files.
- */
+/** See encodeDocumentAddress for the layout of the URI. */
 export function toDocumentUri(address: DocumentAddress, title: string, fileName?: string): vscode.Uri {
-  const m = address.message;
-  const params = new URLSearchParams();
-  let base: string;
-  let authority: string;
-  if (m.kind === 'server') {
-    authority = m.accountId;
-    params.set('folder', m.folderPath);
-    params.set('id', m.messageId);
-    base = `/${m.folderPath}/${titleSegment(title)}`;
-  } else {
-    authority = FILE_AUTHORITY;
-    params.set('file', m.file);
-    base = `/${titleSegment(title)}`;
-  }
-  if (address.view !== 'message') params.set('view', address.view);
-  if (address.section !== undefined) params.set('part', address.section);
-  let path: string;
-  switch (address.view) {
-    case 'message':
-      path = `${base}.eml`;
-      break;
-    case 'headers':
-      path = `${base}/headers.md`;
-      break;
-    default:
-      path = `${base}/${address.section ?? ''}/${address.view === 'rawPart' ? 'raw ' : ''}${titleSegment(fileName ?? 'part')}`;
-  }
-  return vscode.Uri.from({ scheme: SCHEME, authority, path, query: params.toString() });
+  return vscode.Uri.from({ scheme: SCHEME, ...encodeDocumentAddress(address, title, fileName) });
 }
 
 export function fromDocumentUri(uri: vscode.Uri): DocumentAddress | undefined {
   if (uri.scheme !== SCHEME) return undefined;
-  const params = new URLSearchParams(uri.query);
-  const view = (params.get('view') ?? 'message') as DocumentView;
-  if (!['message', 'part', 'rawPart', 'headers'].includes(view)) return undefined;
-  const section = params.get('part') ?? undefined;
-  if ((view === 'part' || view === 'rawPart') && !section) return undefined;
-  let message: MessageRef;
-  if (uri.authority === FILE_AUTHORITY) {
-    const file = params.get('file');
-    if (!file) return undefined;
-    message = { kind: 'file', file };
-  } else {
-    const folderPath = params.get('folder');
-    const messageId = params.get('id');
-    if (!uri.authority || folderPath === null || messageId === null) return undefined;
-    message = { kind: 'server', accountId: uri.authority, folderPath, messageId };
-  }
-  return { message, view, ...(section !== undefined ? { section } : {}) };
+  return decodeDocumentAddress(uri);
 }
 
 export function toMessageUri(address: MessageAddress, subject: string): vscode.Uri {
   return toDocumentUri({ message: { kind: 'server', ...address }, view: 'message' }, subject);
+}
+
+export function toFolderStateUri(address: FolderAddress): vscode.Uri {
+  return vscode.Uri.from({ scheme: FOLDER_STATE_SCHEME, ...encodeFolderAddress(address) });
+}
+
+export function fromFolderStateUri(uri: vscode.Uri): FolderAddress | undefined {
+  if (uri.scheme !== FOLDER_STATE_SCHEME) return undefined;
+  return decodeFolderAddress(uri);
 }

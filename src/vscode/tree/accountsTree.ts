@@ -4,8 +4,12 @@ import { fromNodeError, MailError } from '../../core/errors';
 import { FolderInfo, MessageSummary } from '../../core/mailStore';
 import { MessageInspector } from '../../core/inspect/messageInspector';
 import { formatCount } from '../../core/format';
+import { LoadedPage, MAX_MERGED } from '../../core/mailbox/loadedPage';
 import { PartTree } from '../../core/mime/partTree';
-import { AccountService } from '../accountService';
+import { AccountSession, PageCursor } from '../../core/session/accountSession';
+import { Features } from '../../core/session/features';
+import { ConnectionState, SessionEvent } from '../../core/session/sessionEvents';
+import { AccountService, AccountSessionEvent } from '../accountService';
 import { MessageRef } from '../documents/uris';
 import { MessageInspectors } from '../inspection/inspectors';
 import { AccountNode, ErrorNode, FolderNode, LoadMoreNode, NoticeNode, TreeBackend } from './nodes';
@@ -14,34 +18,55 @@ import { TreeNode } from './treeNode';
 
 export const VIEW_ID = 'mailInspector.accounts';
 
-interface FolderPage {
-  messages: MessageSummary[];
-  nextOffset: number | undefined;
-  warning?: string;
-}
-
 /** Thrown when the user dismissed the password prompt: shown as a node, not as an error. */
 class PasswordNeeded extends Error {}
 
 /**
- * The Accounts tree. Caches folder lists and loaded pages per account, so expanding and collapsing
- * costs no traffic; Refresh drops the cache of one account or folder. Failures become one error node.
+ * The Accounts tree. Caches folder lists and loaded pages per account, so expanding and collapsing costs no
+ * traffic; Refresh drops the cache of one account or folder. Failures become one error node. Live: the
+ * account's session watches the folder expanded last (IDLE, or polling), and its events change the loaded
+ * pages in place (new mail on top, expunged messages out, flags and counts current); pages are taken by UID
+ * (POP3: by offset, moved with the changes), so "Load more…" neither skips nor repeats a message.
  */
 export class AccountsTreeProvider extends NodeTreeProvider implements TreeBackend, vscode.Disposable {
   private readonly folderCache = new Map<string, FolderInfo[]>();
-  private readonly pages = new Map<string, FolderPage>();
+  private readonly pages = new Map<string, LoadedPage>();
   private readonly nodes = new Map<string, TreeNode>();
-  private readonly subscription: vscode.Disposable;
-
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly foldersChanged = new vscode.EventEmitter<void>();
+  /** Fires when a folder list was loaded or dropped (the view's unseen badge follows it). */
+  readonly onDidChangeFolders = this.foldersChanged.event;
   private readonly treeNotes = new Map<string, string>();
+  /** Per account, the folders shown expanded, in the order they were expanded: the last one is watched. */
+  private readonly expanded = new Map<string, string[]>();
+  /** Per account, the folder whose watch failed with its session (not tried again on every render; a new expand or session tries again). */
+  private readonly watchFailed = new Map<string, { session: AccountSession; path: string }>();
+  /** Per account, the watch changes in order (one at a time). */
+  private readonly watchWork = new Map<string, Promise<void>>();
+  /** Per folder page, the merges of new mail in order. */
+  private readonly pageWork = new Map<string, Promise<void>>();
+  /** False while the view is hidden: a render then (VS Code may ask for children) opens no watch. */
+  private visible = true;
+  /** Accounts whose counts are to be asked again shortly (after events changed them). */
+  private readonly countsDue = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly accounts: AccountService, private readonly inspectors: MessageInspectors) {
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly inspectors: MessageInspectors,
+    private readonly log?: vscode.LogOutputChannel,
+  ) {
     super();
-    this.subscription = accounts.onDidChange(() => {
-      const ids = new Set(accounts.accounts().map((a) => a.id));
-      for (const key of [...this.folderCache.keys()]) if (!ids.has(key)) this.forgetAccount(key);
-      this.changed.fire(undefined);
-    });
+    this.subscriptions.push(
+      this.foldersChanged,
+      accounts.onDidChange(() => {
+        const ids = new Set(accounts.accounts().map((a) => a.id));
+        for (const key of [...this.folderCache.keys()]) if (!ids.has(key)) this.forgetAccount(key);
+        for (const key of [...this.expanded.keys()]) if (!ids.has(key)) this.expanded.delete(key);
+        this.changed.fire(undefined);
+      }),
+      accounts.onDidSessionEvent((e) => this.onSessionEvent(e)),
+      accounts.onDidChangeSession((accountId) => this.fireAccount(accountId)),
+    );
   }
 
   override async getChildren(node?: TreeNode): Promise<TreeNode[]> {
@@ -59,7 +84,7 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     } catch (error) {
       const account = accountOf(node);
       if (!account) throw error;
-      if (error instanceof PasswordNeeded) {
+      if (error instanceof PasswordNeeded || (MailError.is(error, 'cancelled') && error.detail?.kind === 'noPassword')) {
         return this.remember([
           new NoticeNode(node, `${node.id}:password`, 'Password needed: click to enter it', 'key', { command: 'mailInspector.setPassword', title: 'Enter Password', arguments: [node] }),
         ]);
@@ -83,20 +108,22 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     if (!store) throw new PasswordNeeded();
     const folders = await this.withViewProgress(() => store.listFolders());
     this.folderCache.set(account.id, folders);
+    this.foldersChanged.fire();
+    // The account row shows what the connection offers (its contextValue) and the session's state.
+    this.fireAccountSoon(account.id);
     return folders;
   }
 
-  async messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: MessageSummary[]; hasMore: boolean; warning?: string }> {
+  async messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: readonly MessageSummary[]; hasMore: boolean; warning?: string; uidValidity?: number }> {
     const key = pageKey(account.id, folder.path);
     let page = this.pages.get(key);
     if (!page) {
-      const store = await this.accounts.store(account);
-      if (!store) throw new PasswordNeeded();
-      const first = await this.withViewProgress(() => store.listMessages(folder.path, 0, this.accounts.settings.pageSize));
-      page = { messages: first.messages, nextOffset: first.nextOffset, warning: first.warning };
+      const session = await this.accounts.session(account);
+      const first = await this.withViewProgress(() => session.listPage(folder.path, undefined, this.accounts.settings.pageSize));
+      page = LoadedPage.first(folder.path, first);
       this.pages.set(key, page);
     }
-    return { messages: page.messages, hasMore: page.nextOffset !== undefined, warning: page.warning };
+    return { messages: page.messages, hasMore: page.hasMore, ...(page.warning ? { warning: page.warning } : {}), ...(page.uidValidity !== undefined ? { uidValidity: page.uidValidity } : {}) };
   }
 
   inspector(ref: MessageRef, expectedSize?: number): MessageInspector {
@@ -116,37 +143,133 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     return this.treeNotes.get(nodeId);
   }
 
+  features(account: AccountDefinition): Features | undefined {
+    return this.accounts.peek(account.id)?.features;
+  }
+
+  state(account: AccountDefinition): ConnectionState | undefined {
+    const state = this.accounts.state(account.id);
+    if (state === 'live' || state === 'polling' || state === 'reconnecting') return state;
+    // Folders served from the offline cache (the server could not be reached): the row says so until they come from the server again.
+    return this.folderCache.get(account.id)?.some((f) => f.offline) ? 'offline' : state;
+  }
+
+  watchedFolder(account: AccountDefinition): string | undefined {
+    return this.accounts.state(account.id) === 'closed' ? undefined : this.accounts.peek(account.id)?.watchedFolder;
+  }
+
+  /** A folder's messages were listed for the view: it is expanded (also when VS Code restored it), so it is kept live. */
+  folderShown(node: FolderNode): void {
+    const list = this.expanded.get(node.account.id) ?? [];
+    if (!list.includes(node.folder.path)) {
+      list.push(node.folder.path);
+      this.expanded.set(node.account.id, list);
+    }
+    if (!this.visible) return; // resumeWatches() follows when the view is shown
+    // Also when the session was rebuilt since (an edited account, a new password, other settings): watch again.
+    const session = this.accounts.peek(node.account.id);
+    const failed = this.watchFailed.get(node.account.id);
+    if (session && failed?.session === session && failed.path === list.at(-1)) return;
+    if (!session || session.watchedFolder !== list.at(-1)) this.updateWatch(node.account);
+  }
+
+  // The view (see liveView.ts)
+
+  /** The folder lists loaded so far, one per account. */
+  loadedFolders(): Iterable<readonly FolderInfo[]> {
+    return this.folderCache.values();
+  }
+
+  /** The view was shown or hidden (liveView.ts). */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+  }
+
+  /** A node was expanded in the view. */
+  didExpand(node: TreeNode): void {
+    if (node instanceof FolderNode && node.folder.selectable && this.pages.has(pageKey(node.account.id, node.folder.path))) {
+      // Listed before: no getChildren call tells us, so this does.
+      const list = (this.expanded.get(node.account.id) ?? []).filter((p) => p !== node.folder.path);
+      list.push(node.folder.path);
+      this.expanded.set(node.account.id, list);
+      this.watchFailed.delete(node.account.id);
+      this.updateWatch(node.account);
+    }
+  }
+
+  /** A node was collapsed in the view: a folder is no longer kept live (the one expanded before it is, if any). */
+  didCollapse(node: TreeNode): void {
+    if (node instanceof FolderNode) {
+      const list = this.expanded.get(node.account.id);
+      if (!list?.includes(node.folder.path)) return;
+      this.expanded.set(node.account.id, list.filter((p) => p !== node.folder.path));
+      this.updateWatch(node.account);
+    } else if (node instanceof AccountNode) {
+      // Its folders are out of sight (they keep their expansion for later): nothing of the account is watched.
+      this.expanded.delete(node.account.id);
+      this.updateWatch(node.account);
+    }
+  }
+
+  /**
+   * The view is shown: the folder expanded last of each account is watched (again). With `relist` (the
+   * connections were closed while the view was hidden) what is expanded is listed again first: nothing was
+   * watched meanwhile, so mail may have come and gone.
+   */
+  resumeWatches(relist: boolean): void {
+    for (const [id, paths] of this.expanded) {
+      const account = this.accounts.get(id);
+      if (!account) continue;
+      if (relist) for (const path of paths) if (this.pages.delete(pageKey(id, path))) this.fire(folderId(id, path));
+      if (relist || this.accounts.peek(id)?.watchedFolder !== paths.at(-1)) this.updateWatch(account);
+    }
+  }
+
+  /**
+   * Asks the server for the counts of every folder listed so far (LIST-STATUS where offered, else STATUS per
+   * folder): the other folders' descriptions follow mail that arrived elsewhere. Accounts whose folders were
+   * never listed cost nothing.
+   */
+  async refreshCounts(): Promise<void> {
+    await Promise.all([...this.folderCache.keys()].map((id) => this.refreshAccountCounts(id)));
+  }
+
   /** Appends the next page of the folder under the "Load more…" node. */
   async loadMore(node: LoadMoreNode): Promise<void> {
     const folderNode = node.parent;
     const key = pageKey(folderNode.account.id, folderNode.folder.path);
     const page = this.pages.get(key);
-    if (!page || page.nextOffset === undefined) return;
-    const store = await this.accounts.store(folderNode.account);
-    if (!store) return;
-    const next = await this.withViewProgress(() => store.listMessages(folderNode.folder.path, page.nextOffset ?? 0, this.accounts.settings.pageSize));
-    const seen = new Set(page.messages.map((m) => m.id));
-    page.messages.push(...next.messages.filter((m) => !seen.has(m.id)));
-    page.nextOffset = next.nextOffset;
-    this.changed.fire(folderNode);
+    const cursor: PageCursor | undefined = page?.next;
+    if (!page || !cursor) return;
+    const session = await this.accounts.session(folderNode.account);
+    // After any merge of new mail under way, so the cursor is the one that follows what is loaded.
+    await this.pageWork.get(key);
+    const next = await this.withViewProgress(() => session.listPage(folderNode.folder.path, page.next ?? cursor, this.accounts.settings.pageSize));
+    if (this.pages.get(key) !== page) return; // reloaded meanwhile
+    page.appendOlder(next);
+    this.fire(folderNode.id);
   }
 
   /** Drops cached data below the node (or everything) and reloads it. */
   refresh(node?: TreeNode): void {
     if (!node) {
+      this.watchFailed.clear();
       this.folderCache.clear();
+      this.foldersChanged.fire();
       this.pages.clear();
       this.inspectors.forget('server\0');
       this.changed.fire(undefined);
       return;
     }
     const account = accountOf(node);
+    if (account) this.watchFailed.delete(account.id); // a watch that failed is tried again
     if (node instanceof FolderNode) {
       this.pages.delete(pageKey(node.account.id, node.folder.path));
       this.inspectors.forget(`server\0${node.account.id}\0${node.folder.path}\0`);
       // The folder's counts come with the folder list (LIST-STATUS, one round trip): reload it too, keeping
       // the other folders' pages; expanded folders stay expanded (stable ids).
       this.folderCache.delete(node.account.id);
+      this.foldersChanged.fire();
       this.changed.fire(this.nodes.get(`account:${node.account.id}`) ?? node);
     } else if (account) {
       this.forgetAccount(account.id);
@@ -154,10 +277,197 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     }
   }
 
+  // Live changes
+
+  private onSessionEvent({ accountId, session, event }: AccountSessionEvent): void {
+    if (this.accounts.peek(accountId) !== session) return; // a session dropped since
+    switch (event.type) {
+      case 'connection':
+        // The account row says the state; its folder rows (rendered again with it) which one is watched.
+        this.fireAccount(accountId);
+        return;
+      case 'counts':
+        this.applyCounts(accountId, event.folder, event.total, event.unseen);
+        return;
+      case 'anomaly':
+        this.log?.warn(`${this.accounts.get(accountId)?.label ?? accountId}: ${event.message}`);
+        return;
+      default:
+        this.applyToPage(accountId, event);
+    }
+  }
+
+  private applyToPage(accountId: string, event: Exclude<SessionEvent, { type: 'connection' | 'counts' | 'anomaly' }>): void {
+    const key = pageKey(accountId, event.folder);
+    const page = this.pages.get(key);
+    if (event.type === 'new' || event.type === 'expunged' || event.type === 'flags') this.countsSoon(accountId); // unseen counts moved
+    if (!page) return;
+    const change = page.apply(event);
+    switch (change.kind) {
+      case 'none':
+        return;
+      case 'changed':
+        this.fire(folderId(accountId, event.folder));
+        return;
+      case 'reload':
+        this.log?.info(`${event.folder}: loading again (${change.reason}).`);
+        this.pages.delete(key);
+        this.fire(folderId(accountId, event.folder));
+        return;
+      case 'fetchNew': {
+        const run = (this.pageWork.get(key) ?? Promise.resolve())
+          .then(() => this.mergeNew(accountId, page, change.ids.length))
+          .catch((error: unknown) => this.log?.warn(`${event.folder}: the new messages could not be listed: ${describe(error)}`));
+        this.pageWork.set(key, run);
+        void run.finally(() => {
+          if (this.pageWork.get(key) === run) this.pageWork.delete(key);
+        });
+        return;
+      }
+    }
+  }
+
+  /** Fetches the summaries of new messages and puts them on top of the loaded page (one round trip for a few). */
+  private async mergeNew(accountId: string, page: LoadedPage, count: number): Promise<void> {
+    const key = pageKey(accountId, page.folder);
+    const account = this.accounts.get(accountId);
+    const session = this.accounts.peek(accountId);
+    if (!account || !session || this.pages.get(key) !== page) return;
+    const pageSize = this.accounts.settings.pageSize;
+    const request = page.newMessagesRequest(count, pageSize);
+    let added: readonly string[] = [];
+    if (request.kind === 'reload') {
+      this.pages.delete(key);
+    } else if (request.kind === 'replace') {
+      const newest = await session.listPage(page.folder, undefined, request.pageSize);
+      if (this.pages.get(key) !== page) return;
+      added = page.replaceNewest(newest);
+    } else {
+      const fetched = await this.newestAbove(session, page, request.pageSize, pageSize, request.aboveUid);
+      if (this.pages.get(key) !== page) return;
+      if (fetched === undefined) this.pages.delete(key);
+      else added = page.addNewest(fetched);
+    }
+    if (added.length > 0) this.log?.info(`${account.label} · ${page.folder}: ${added.length} new message${added.length === 1 ? '' : 's'} (${added.join(', ')}).`);
+    this.fire(folderId(accountId, page.folder));
+  }
+
+  /** Pages of the newest messages down to UID `aboveUid`; undefined when more arrived than is worth merging. */
+  private async newestAbove(session: AccountSession, page: LoadedPage, firstSize: number, pageSize: number, aboveUid: number): Promise<MessageSummary[] | undefined> {
+    const fetched: MessageSummary[] = [];
+    let cursor: PageCursor | undefined;
+    for (;;) {
+      const newest = await session.listPage(page.folder, cursor, cursor ? pageSize : firstSize);
+      fetched.push(...newest.messages);
+      if (page.reachesLoaded(newest, aboveUid)) return fetched;
+      if (fetched.length > MAX_MERGED) return undefined;
+      cursor = newest.next;
+    }
+  }
+
+  private applyCounts(accountId: string, path: string, total: number | undefined, unseen: number | undefined): void {
+    const all = this.folderCache.get(accountId);
+    const index = all?.findIndex((f) => f.path === path) ?? -1;
+    const held = all?.[index];
+    if (!all || !held) return;
+    const next = { ...held, total: total ?? held.total, unseen: unseen ?? held.unseen };
+    if (next.total === held.total && next.unseen === held.unseen) return;
+    const updated = [...all];
+    updated[index] = next;
+    this.setFolders(accountId, updated);
+  }
+
+  /** New folder counts: the rows whose counts changed are rendered again (the folder list itself is the same). */
+  private setFolders(accountId: string, updated: FolderInfo[]): void {
+    const before = this.folderCache.get(accountId);
+    if (!before) return;
+    const samePaths = before.length === updated.length && before.every((f, i) => f.path === updated[i]?.path);
+    // The timer asks every few seconds: when nothing moved, nothing is rendered again (a row's open context menu stays).
+    if (samePaths && before.every((f, i) => sameCounts(f, updated[i]!) && f.selectable === updated[i]!.selectable && f.offline === updated[i]!.offline)) return;
+    this.folderCache.set(accountId, updated);
+    this.foldersChanged.fire();
+    const offlineChanged = before.some((f) => f.offline) !== updated.some((f) => f.offline);
+    if (!samePaths || offlineChanged) {
+      this.fireAccount(accountId);
+      return;
+    }
+    for (const info of updated) {
+      const node = this.nodes.get(folderId(accountId, info.path));
+      if (node instanceof FolderNode) {
+        const changed = !sameCounts(node.folder, info);
+        node.update(info, updated);
+        // A parent's description sums its subfolders: render it too.
+        if (changed) for (let n: TreeNode | undefined = node; n instanceof FolderNode; n = n.parent) this.changed.fire(n);
+      }
+    }
+  }
+
+  private async refreshAccountCounts(accountId: string): Promise<void> {
+    const account = this.accounts.get(accountId);
+    if (!account || !this.folderCache.has(accountId)) return;
+    try {
+      const store = await this.accounts.store(account);
+      if (!store) return;
+      const folders = await store.listFolders();
+      if (this.folderCache.has(accountId)) this.setFolders(accountId, folders);
+    } catch (error) {
+      this.log?.warn(`${account.label}: the folder counts could not be refreshed: ${describe(error)}`);
+    }
+  }
+
+  /** Events changed unseen counts the watch does not report: ask STATUS once things are quiet for a moment. */
+  private countsSoon(accountId: string): void {
+    clearTimeout(this.countsDue.get(accountId));
+    const timer = setTimeout(() => {
+      this.countsDue.delete(accountId);
+      void this.refreshAccountCounts(accountId);
+    }, 1500);
+    timer.unref?.();
+    this.countsDue.set(accountId, timer);
+  }
+
+  /** Makes the account's session watch the folder expanded last (or nothing). One change at a time per account. */
+  private updateWatch(account: AccountDefinition): void {
+    const accountId = account.id;
+    const run = (this.watchWork.get(accountId) ?? Promise.resolve()).then(async () => {
+      const wanted = this.expanded.get(accountId)?.at(-1);
+      const current = this.accounts.get(accountId);
+      if (!current) return;
+      const session = wanted === undefined ? this.accounts.peek(accountId) : await this.accounts.session(current);
+      if (!session) return;
+      try {
+        if (wanted === undefined) await session.unwatch();
+        else await session.watch(wanted);
+        this.watchFailed.delete(accountId);
+      } catch (error) {
+        if (wanted !== undefined) this.watchFailed.set(accountId, { session, path: wanted });
+        this.log?.warn(`${current.label}: ${wanted ?? 'the folder'} cannot be kept live: ${describe(error)}`);
+        this.fireAccount(accountId);
+      }
+      // Otherwise the session's `connection` events render the account again.
+    });
+    this.watchWork.set(accountId, run.catch(() => undefined));
+  }
+
   private forgetAccount(accountId: string): void {
-    this.folderCache.delete(accountId);
+    if (this.folderCache.delete(accountId)) this.foldersChanged.fire();
     this.inspectors.forget(`server\0${accountId}\0`);
     for (const key of [...this.pages.keys()]) if (key.startsWith(`${accountId}\0`)) this.pages.delete(key);
+  }
+
+  /** Renders the node with this id again (the instance the view has), if it is shown. */
+  private fire(id: string): void {
+    const node = this.nodes.get(id);
+    if (node) this.changed.fire(node);
+  }
+
+  private fireAccount(accountId: string): void {
+    this.fire(`account:${accountId}`);
+  }
+
+  /** After the current getChildren returned (the view asks for the account's item once its children are in). */
+  private fireAccountSoon(accountId: string): void {
+    setTimeout(() => this.fireAccount(accountId), 0);
   }
 
   private withViewProgress<T>(work: () => Promise<T>): Promise<T> {
@@ -165,13 +475,28 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const timer of this.countsDue.values()) clearTimeout(timer);
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }
 
 function pageKey(accountId: string, folderPath: string): string {
   return `${accountId}\0${folderPath}`;
+}
+
+/** The id FolderNode gives itself. */
+function folderId(accountId: string, path: string): string {
+  return `folder:${accountId}:${path}`;
+}
+
+function sameCounts(a: FolderInfo, b: FolderInfo): boolean {
+  return a.total === b.total && a.unseen === b.unseen && a.size === b.size;
+}
+
+function describe(error: unknown): string {
+  if (MailError.is(error)) return error.serverText ? `${error.message} (${error.serverText})` : error.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The account a node belongs to, walking up the tree. */

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { fromNodeError, MailError } from '../../core/errors';
 import { MessageRef } from '../documents/uris';
 import { MessageInspectors } from '../inspection/inspectors';
+import { errorRowText } from '../../core/errorText';
 import { partNodes } from './partNodes';
 import { NodeTreeProvider } from './nodeTreeProvider';
 import { TreeNode } from './treeNode';
@@ -58,10 +59,11 @@ class FileErrorNode extends TreeNode {
   }
 
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.error.explanation, vscode.TreeItemCollapsibleState.None);
+    const text = errorRowText(this.error, 'Open the file itself to see its bytes.');
+    const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.description = this.error.message;
-    item.tooltip = this.error.message;
+    item.description = text.description;
+    item.tooltip = new vscode.MarkdownString(text.tooltip);
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     return item;
   }

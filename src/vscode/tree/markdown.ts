@@ -1,4 +1,1 @@
-/** Escapes text from mail (subjects, names, folder paths) for a MarkdownString tooltip, so it shows as written. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}
+export { escapeMarkdown } from '../../core/markdown';

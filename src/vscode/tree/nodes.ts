@@ -6,7 +6,12 @@ import { MessageInspector } from '../../core/inspect/messageInspector';
 import { PartTree } from '../../core/mime/partTree';
 import { MessageRef, toMessageUri } from '../documents/uris';
 import { partNodes } from './partNodes';
-import { formatBytes } from '../../core/format';
+import { formatBytesExact } from '../../core/format';
+import { errorRowText } from '../../core/errorText';
+import { folderDescription, folderTooltipCounts } from '../../core/folderText';
+import { Feature, Features } from '../../core/session/features';
+import { ConnectionState } from '../../core/session/sessionEvents';
+import { accountContext, folderContext, messageContext } from '../../core/treeContext';
 import { escapeMarkdown } from './markdown';
 import { flagState, formatAddress, formatDate } from './messageLabels';
 import { TreeNode } from './treeNode';
@@ -14,12 +19,33 @@ import { TreeNode } from './treeNode';
 /** What nodes need from the tree: loading, cached per account and folder. */
 export interface TreeBackend {
   folders(account: AccountDefinition): Promise<FolderInfo[]>;
-  messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: MessageSummary[]; hasMore: boolean; warning?: string }>;
+  /** The loaded page of a folder; `uidValidity` is the generation its ids belong to (IMAP). */
+  messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: readonly MessageSummary[]; hasMore: boolean; warning?: string; uidValidity?: number }>;
   inspector(ref: MessageRef, expectedSize?: number): MessageInspector;
   /** Called when a message's part tree is known, so its node can say what is missing. */
   partTreeLoaded(node: TreeNode, tree: PartTree): void;
   /** A short note about a message's part tree ("1,000 of 10,000 parts"), if it was cut. */
   partTreeNote(nodeId: string): string | undefined;
+  /** What the account's live connection offers; undefined before its first connection. */
+  features(account: AccountDefinition): Features | undefined;
+  /** The account session's state (live, polling, offline, …); undefined before its first use. */
+  state(account: AccountDefinition): ConnectionState | undefined;
+  /** The folder the account's session keeps live now, if any. */
+  watchedFolder(account: AccountDefinition): string | undefined;
+  /** A folder's messages are shown (it is expanded, also when VS Code restored the expansion): keep it live. */
+  folderShown(node: FolderNode): void;
+}
+
+/** What the account row says about its session, and its icon. Nothing for a session that is idle or not used yet. */
+const STATE_TEXT: Partial<Record<ConnectionState, { word: string; icon: string; tooltip: string }>> = {
+  live: { word: 'live', icon: 'broadcast', tooltip: 'Live: the server pushes changes to the expanded folder as they happen (IDLE).' },
+  polling: { word: 'polling', icon: 'sync', tooltip: 'Polling: the expanded folder is asked for changes every few seconds (mailInspector.pollSeconds).' },
+  offline: { word: 'offline', icon: 'debug-disconnect', tooltip: 'Offline: the server cannot be reached; what was fetched before is shown from the cache.' },
+  reconnecting: { word: 'reconnecting…', icon: 'sync~spin', tooltip: 'Reconnecting: the connection was lost and is being opened again.' },
+};
+
+function supports(features: Features | undefined, feature: Feature): boolean {
+  return features?.supports(feature) ?? false;
 }
 
 const SPECIAL_ICONS: Record<string, string> = {
@@ -47,8 +73,12 @@ export class AccountNode extends TreeNode {
     const a = this.account;
     const item = new vscode.TreeItem(a.label, vscode.TreeItemCollapsibleState.Collapsed);
     const unencrypted = a.security === 'none';
-    item.description = `${a.protocol.toUpperCase()} · ${a.host}:${a.port}${unencrypted ? ' · unencrypted' : ''}`;
-    item.iconPath = unencrypted ? new vscode.ThemeIcon('unlock', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('account');
+    const state = this.backend.state(a);
+    const shown = state ? STATE_TEXT[state] : undefined;
+    item.description = `${a.protocol.toUpperCase()} · ${a.host}:${a.port}${unencrypted ? ' · unencrypted' : ''}${shown ? ` · ${shown.word}` : ''}`;
+    item.iconPath = unencrypted
+      ? new vscode.ThemeIcon('unlock', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon(shown?.icon ?? 'account', state === 'live' ? new vscode.ThemeColor('charts.green') : undefined);
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(a.label)}**\n\n`);
     tooltip.appendMarkdown(`${a.protocol.toUpperCase()} · ${escapeMarkdown(a.user)} @ ${escapeMarkdown(a.host)}:${a.port}\n\n`);
@@ -56,9 +86,12 @@ export class AccountNode extends TreeNode {
       a.security === 'tls' ? 'Implicit TLS' : a.security === 'starttls' ? 'STARTTLS (required)' : '$(warning) **Unencrypted**: the password and mail cross the network in clear.',
     );
     if (a.allowInvalidCertificate) tooltip.appendMarkdown('\n\n$(warning) Invalid certificates are accepted for this account.');
+    if (shown) tooltip.appendMarkdown(`\n\n${escapeMarkdown(shown.tooltip)}`);
+    const watched = this.backend.watchedFolder(a);
+    if (watched !== undefined && (state === 'live' || state === 'polling')) tooltip.appendMarkdown(`\n\nWatching: ${escapeMarkdown(watched)}`);
     tooltip.supportThemeIcons = true;
     item.tooltip = tooltip;
-    item.contextValue = `account account-${a.protocol}`;
+    item.contextValue = accountContext(this.backend.features(a));
     item.id = this.id;
     return item;
   }
@@ -80,11 +113,21 @@ export class FolderNode extends TreeNode {
   constructor(
     readonly parent: TreeNode,
     readonly account: AccountDefinition,
-    readonly folder: FolderInfo,
-    private readonly all: FolderInfo[],
+    private info: FolderInfo,
+    private all: FolderInfo[],
     private readonly backend: TreeBackend,
   ) {
     super();
+  }
+
+  get folder(): FolderInfo {
+    return this.info;
+  }
+
+  /** New counts (STATUS, a session's `counts` event) for the same folder: the row shows them when rendered again. */
+  update(info: FolderInfo, all: FolderInfo[]): void {
+    this.info = info;
+    this.all = all;
   }
 
   get id(): string {
@@ -97,30 +140,23 @@ export class FolderNode extends TreeNode {
 
   toTreeItem(): vscode.TreeItem {
     const f = this.folder;
-    const pop3 = this.account.protocol === 'pop3';
+    const features = this.backend.features(this.account);
+    const noFolders = features !== undefined && !features.supports('folders');
+    const watched = f.selectable && this.backend.watchedFolder(this.account) === f.path;
     const hasChildren = f.selectable || this.subfolders.length > 0;
     const item = new vscode.TreeItem(f.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    if (!f.selectable) {
-      item.description = 'not selectable';
-      item.iconPath = new vscode.ThemeIcon('folder-library');
-    } else {
-      const parts: string[] = [];
-      const n = (x: number): string => x.toLocaleString('en-US');
-      if (f.unseen) parts.push(`${n(f.unseen)} unseen`);
-      if (f.total !== undefined) parts.push(f.unseen ? n(f.total) : `${n(f.total)} message${f.total === 1 ? '' : 's'}`);
-      if (f.size !== undefined) parts.push(formatBytes(f.size));
-      item.description = parts.join(' · ');
-      item.iconPath = new vscode.ThemeIcon(f.specialUse ? SPECIAL_ICONS[f.specialUse] ?? 'folder' : 'folder');
-    }
+    item.description = folderDescription(f, this.all);
+    item.iconPath = new vscode.ThemeIcon(!f.selectable ? 'folder-library' : f.specialUse ? SPECIAL_ICONS[f.specialUse] ?? 'folder' : 'folder');
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(f.path)}**\n\n`);
-    if (pop3) tooltip.appendMarkdown('POP3 has no folders: this is the whole maildrop, one list of messages on the server.\n\n');
-    if (f.total !== undefined) tooltip.appendMarkdown(`${f.total} messages${f.unseen !== undefined ? `, ${f.unseen} unseen` : ''}${f.size !== undefined ? `, ${formatBytes(f.size)}` : ''}\n\n`);
+    if (noFolders) tooltip.appendMarkdown('POP3 has no folders: this is the whole maildrop, one list of messages on the server.\n\n');
+    for (const line of folderTooltipCounts(f, this.all)) tooltip.appendMarkdown(`${escapeMarkdown(line)}\n\n`);
     if (f.specialUse) tooltip.appendMarkdown(`Special use: ${f.specialUse}\n\n`);
     if (!f.selectable) tooltip.appendMarkdown('The server marks this folder \\\\Noselect: it only holds other folders.');
+    if (watched) tooltip.appendMarkdown(supports(features, 'idle') ? 'Live: the server pushes new mail, expunges and flag changes (IDLE) while the folder is expanded.' : 'Checked for changes every few seconds (mailInspector.pollSeconds) while the folder is expanded.');
     item.tooltip = tooltip;
-    item.contextValue = `folder folder-${this.account.protocol}${f.selectable ? ' selectable' : ''}`;
+    item.contextValue = folderContext(f.selectable, watched, features);
     return item;
   }
 
@@ -128,9 +164,10 @@ export class FolderNode extends TreeNode {
     const subfolders = folderChildren(this, this.account, this.all, this.folder.path, this.backend);
     if (!this.folder.selectable) return subfolders;
     const page = await this.backend.messages(this.account, this.folder);
+    this.backend.folderShown(this);
     const nodes: TreeNode[] = [...subfolders];
     if (page.warning) nodes.push(new NoticeNode(this, `${this.id}:warning`, page.warning, 'warning'));
-    nodes.push(...page.messages.map((m) => new MessageNode(this, this.account, this.folder, m, this.backend)));
+    nodes.push(...page.messages.map((m) => new MessageNode(this, this.account, this.folder, m, this.backend, page.uidValidity)));
     if (page.hasMore) nodes.push(new LoadMoreNode(this));
     if (page.messages.length === 0 && subfolders.length === 0) nodes.push(new NoticeNode(this, `${this.id}:empty`, 'No messages', 'info'));
     return nodes;
@@ -144,12 +181,14 @@ export class MessageNode extends TreeNode {
     readonly folder: FolderInfo,
     readonly message: MessageSummary,
     private readonly backend: TreeBackend,
+    /** The folder's UIDVALIDITY when the message was listed: tabs opened from here name that generation. */
+    readonly uidValidity?: number,
   ) {
     super();
   }
 
   get ref(): MessageRef {
-    return { kind: 'server', accountId: this.account.id, folderPath: this.folder.path, messageId: this.message.id };
+    return { kind: 'server', accountId: this.account.id, folderPath: this.folder.path, messageId: this.message.id, ...(this.uidValidity !== undefined ? { uidValidity: this.uidValidity } : {}) };
   }
 
   override async getChildren(): Promise<TreeNode[]> {
@@ -160,16 +199,19 @@ export class MessageNode extends TreeNode {
   }
 
   get id(): string {
-    return `message:${this.account.id}:${this.folder.path}:${this.message.id}`;
+    // {account, folder, UIDVALIDITY, UID}: a message of a re-created folder with the same UID is another node.
+    return `message:${this.account.id}:${this.folder.path}:${this.uidValidity ?? '-'}:${this.message.id}`;
   }
 
   get uri(): vscode.Uri {
-    return toMessageUri({ accountId: this.account.id, folderPath: this.folder.path, messageId: this.message.id }, this.message.subject);
+    return toMessageUri({ accountId: this.account.id, folderPath: this.folder.path, messageId: this.message.id, ...(this.uidValidity !== undefined ? { uidValidity: this.uidValidity } : {}) }, this.message.subject);
   }
 
   toTreeItem(): vscode.TreeItem {
     const m = this.message;
-    const state = flagState(m, this.account.protocol === 'imap');
+    const features = this.backend.features(this.account);
+    const hasFlags = supports(features, 'flags');
+    const state = flagState(m, hasFlags);
     const subject = m.subject || '(no subject)';
     const item = new vscode.TreeItem(subject, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
@@ -188,12 +230,18 @@ export class MessageNode extends TreeNode {
     if (m.to.length) t.appendMarkdown(`To: ${escapeMarkdown(m.to.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', '))}\n\n`);
     t.appendMarkdown(`Date: ${m.date ? m.date.toUTCString() : '—'}\n\n`);
     if (m.messageId) t.appendMarkdown(`Message-ID: ${escapeMarkdown(m.messageId)}\n\n`);
-    t.appendMarkdown(`Size: ${formatBytes(m.size)} (${m.size} bytes)\n\n`);
-    const status = [state.unread ? 'unread' : this.account.protocol === 'imap' ? 'read' : '', state.flagged ? 'flagged' : '', state.answered ? 'answered' : '', state.forwarded ? 'forwarded' : '', state.draft ? 'draft' : '', state.deleted ? 'marked deleted' : ''].filter(Boolean);
+    t.appendMarkdown(`Size: ${escapeMarkdown(formatBytesExact(m.size))}\n\n`);
+    const status = [state.unread ? 'unread' : hasFlags ? 'read' : '', state.flagged ? 'flagged' : '', state.answered ? 'answered' : '', state.forwarded ? 'forwarded' : '', state.draft ? 'draft' : '', state.deleted ? 'marked deleted' : ''].filter(Boolean);
     if (status.length) t.appendMarkdown(`Status: ${status.join(', ')}\n\n`);
-    t.appendMarkdown(this.account.protocol === 'imap' ? `UID ${escapeMarkdown(m.id)} · Flags: ${escapeMarkdown(m.flags.join(' ') || '(none)')}` : `UIDL ${escapeMarkdown(m.id)} · POP3 has no flags`);
+    t.appendMarkdown(
+      hasFlags || (features === undefined && m.flags.length > 0)
+        ? `UID ${escapeMarkdown(m.id)} · Flags: ${escapeMarkdown(m.flags.join(' ') || '(none)')}`
+        : features === undefined
+          ? `Id ${escapeMarkdown(m.id)}`
+          : `UIDL ${escapeMarkdown(m.id)} · POP3 has no flags`,
+    );
     item.tooltip = t;
-    item.contextValue = `message message-${this.account.protocol}`;
+    item.contextValue = messageContext(features);
     item.command = { command: 'mailInspector.openMessage', title: 'Open Message', arguments: [this] };
     item.resourceUri = undefined;
     return item;
@@ -232,16 +280,12 @@ export class ErrorNode extends TreeNode {
 
   toTreeItem(): vscode.TreeItem {
     const e = this.error;
-    const item = new vscode.TreeItem(e.explanation, vscode.TreeItemCollapsibleState.None);
+    const text = errorRowText(e);
+    const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    item.description = e.serverText ?? e.message;
-    const t = new vscode.MarkdownString();
-    t.appendMarkdown(`**${escapeMarkdown(e.explanation)}**\n\n`);
-    t.appendMarkdown(`${escapeMarkdown(e.message)}\n\n`);
-    if (e.serverText) t.appendMarkdown(`Server said: \`${e.serverText.replace(/`/g, "'")}\`\n\n`);
-    t.appendMarkdown('Use **Show Traffic** to see the conversation, **Refresh** to retry.');
-    item.tooltip = t;
+    item.description = text.description;
+    item.tooltip = new vscode.MarkdownString(text.tooltip);
     item.contextValue = `error error-${e.reason}`;
     item.command = { command: 'mailInspector.showTraffic', title: 'Show Traffic', arguments: [this] };
     return item;

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { MessageInspector } from '../../core/inspect/messageInspector';
 import { isMultipart, MimePart, PartTree } from '../../core/mime/partTree';
+import { pageOfParts, PART_PAGE_SIZE } from '../../core/mime/partPaging';
 import { partDescription, partLabel, presentPart } from '../../core/mime/partPresentation';
 import { MessageRef, toDocumentUri } from '../documents/uris';
-import { formatBytes } from '../../core/format';
+import { formatBytesExact, formatCount } from '../../core/format';
 import { escapeMarkdown } from './markdown';
 import { TreeNode } from './treeNode';
 
@@ -35,7 +36,15 @@ export function partNodes(parent: TreeNode, context: PartContext, tree: PartTree
   const nodes: TreeNode[] = [];
   for (const notice of tree.notices) nodes.push(new PartNoticeNode(parent, `${context.idPrefix}:notice:${notice.kind}:${notice.section ?? ''}`, notice.message));
   const top = isMultipart(tree.root) ? tree.root.children : [tree.root];
-  for (const part of top) nodes.push(new PartNode(parent, context, part));
+  nodes.push(...pagedPartNodes(parent, context, top, 0, context.idPrefix));
+  return nodes;
+}
+
+/** One page (500) of `parts` as nodes, and a "More parts…" node holding the rest when there are more. */
+function pagedPartNodes(parent: TreeNode, context: PartContext, parts: readonly MimePart[], from: number, idBase: string): TreeNode[] {
+  const page = pageOfParts(parts, from);
+  const nodes: TreeNode[] = page.items.map((p) => new PartNode(parent, context, p));
+  if (page.next !== undefined) nodes.push(new MorePartsNode(parent, context, parts, page.next, idBase));
   return nodes;
 }
 
@@ -73,7 +82,7 @@ export class PartNode extends TreeNode {
     row('File name', p.fileName);
     row('Charset', p.charset);
     row('Transfer encoding', p.encoding);
-    row('Size', p.size !== undefined ? `${formatBytes(p.size)} (${p.size} bytes as stored)` : undefined);
+    row('Size', p.size !== undefined ? `${formatBytesExact(p.size)} as stored` : undefined);
     row('Disposition', p.disposition);
     row('Content-ID', p.contentId);
     if (p.message) row('Encapsulated message', p.message.subject ?? '(no subject)');
@@ -91,11 +100,41 @@ export class PartNode extends TreeNode {
 
   override getChildren(): TreeNode[] {
     const p = this.part;
-    if (p.message) {
-      const root = p.message.root;
-      return isMultipart(root) ? root.children.map((c) => new PartNode(this, this.context, c)) : [new PartNode(this, this.context, root)];
-    }
-    return p.children.map((c) => new PartNode(this, this.context, c));
+    const root = p.message?.root;
+    const children = root ? (isMultipart(root) ? root.children : [root]) : p.children;
+    return pagedPartNodes(this, this.context, children, 0, this.id);
+  }
+}
+
+/** The parts after the first page of a node with thousands of them: the next 500, and another "More parts…". */
+export class MorePartsNode extends TreeNode {
+  constructor(
+    readonly parent: TreeNode,
+    private readonly context: PartContext,
+    private readonly parts: readonly MimePart[],
+    private readonly from: number,
+    private readonly idBase: string,
+  ) {
+    super();
+  }
+
+  get id(): string {
+    return `${this.idBase}:more-parts:${this.from}`;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('More parts…', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    const last = Math.min(this.parts.length, this.from + PART_PAGE_SIZE);
+    item.description = `${formatCount(this.from + 1)}–${formatCount(last)} of ${formatCount(this.parts.length)}`;
+    item.iconPath = new vscode.ThemeIcon('fold-down');
+    item.tooltip = `Parts ${formatCount(this.from + 1)} to ${formatCount(this.parts.length)} of this node, shown ${formatCount(PART_PAGE_SIZE)} at a time.`;
+    item.contextValue = 'moreParts';
+    return item;
+  }
+
+  override getChildren(): TreeNode[] {
+    return pagedPartNodes(this, this.context, this.parts, this.from, this.idBase);
   }
 }
 

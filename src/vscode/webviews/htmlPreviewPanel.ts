@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { MessageInspector } from '../../core/inspect/messageInspector';
-import { buildHtmlPreview, HtmlPreview } from '../../core/mime/htmlPreview';
+import type { HtmlPreview, RemoteContent } from '../../core/mime/htmlPreview';
 import { cidPartsFor, MAX_INLINE_BYTES } from '../../core/mime/cidParts';
 import { MimePart } from '../../core/mime/partTree';
 
@@ -20,12 +20,13 @@ interface PreviewMessage {
 
 /**
  * A webview showing one HTML part: sanitised, no scripts but our click forwarder, nothing remote until
- * the user clicks "Load remote content" (per message), links opened only after confirmation.
+ * the user clicks "Load remote content" (https, per message) and nothing over plain http until a second,
+ * explicit "Load insecure http content too"; links opened only after confirmation.
  */
 export class HtmlPreviewPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private readonly subscriptions: vscode.Disposable[] = [];
-  private allowRemote = false;
+  private remote: RemoteContent = 'blocked';
   /** What the last render did (tests and the status read it). */
   last: HtmlPreview | undefined;
 
@@ -61,9 +62,12 @@ export class HtmlPreviewPanel implements vscode.Disposable {
     const cids = await this.inlineImages(html, signal);
     const webview = this.panel.webview;
     const nonce = randomBytes(18).toString('base64url');
+    // The HTML sanitiser (htmlparser2, entities, dom-serializer, postcss-value-parser) is loaded on the first
+    // preview only: webpack puts it in a chunk of its own, so activation does not pay for it.
+    const { buildHtmlPreview } = await import(/* webpackChunkName: "htmlPreview" */ '../../core/mime/htmlPreview');
     const preview = buildHtmlPreview(html, {
       cspSource: webview.cspSource,
-      allowRemote: this.allowRemote,
+      remote: this.remote,
       nonce,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'preview.js')).toString(),
       resolveCid: (id) => cids.get(id) ?? cids.get(id.toLowerCase()) ?? [...cids].find(([k]) => k.toLowerCase() === id.toLowerCase())?.[1],
@@ -71,7 +75,10 @@ export class HtmlPreviewPanel implements vscode.Disposable {
     });
     webview.html = preview.html;
     this.last = preview;
-    this.log.info(`Preview of part ${this.part.section}: ${preview.blockedRemote} remote resources blocked, ${preview.removed} unsafe elements/attributes removed, ${preview.missingInline} inline images missing.`);
+    this.log.info(
+      `Preview of part ${this.part.section} (remote content: ${preview.remote}): ${preview.blockedRemote} remote resources not loaded (${preview.insecureRemote} over http), ` +
+        `${preview.removed} unsafe elements/attributes removed, ${preview.missingInline} inline images missing.`,
+    );
     return preview;
   }
 
@@ -90,8 +97,9 @@ export class HtmlPreviewPanel implements vscode.Disposable {
   }
 
   private async onMessage(message: PreviewMessage): Promise<void> {
-    if (message.type === 'allowRemote') {
-      this.allowRemote = true;
+    const next: RemoteContent | undefined = message.type === 'allowRemote' ? (this.remote === 'all' ? 'all' : 'https') : message.type === 'allowInsecure' ? 'all' : undefined;
+    if (next !== undefined) {
+      this.remote = next;
       await this.render().catch((e: unknown) => this.log.error(`Preview failed: ${String(e)}`));
     } else if (message.type === 'openLink' && typeof message.url === 'string') {
       await openLinkAfterConfirmation(message.url);

@@ -27,6 +27,11 @@ export class EditorArea {
     return this.page.locator('.part.editor .tabs-container .tab').filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) }).first();
   }
 
+  /** A button in the title bar of the active editor group (e.g. "Preview" on an HTML part's tab), by its title. */
+  titleAction(title: string): Locator {
+    return this.page.locator(`.part.editor .editor-group-container.active .editor-actions .action-label[aria-label="${title}"]`).first();
+  }
+
   private editor(): Locator {
     return this.page.locator('.part.editor .editor-group-container.active .editor-instance .monaco-editor').first();
   }

@@ -120,9 +120,17 @@ export class TreeView {
 
   /** Clicks an inline action button of the row (shown on hover), found by its title. */
   async inlineAction(label: string, title: string): Promise<void> {
-    const row = await this.scrollTo(label);
-    await row.hover();
-    await row.locator(`.actions .action-label[aria-label^="${title}"]`).click();
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.scrollTo(label);
+      try {
+        await row.hover({ timeout: 5000 });
+        await row.locator(`.actions .action-label[aria-label^="${title}"]`).click({ timeout: 5000 });
+        return;
+      } catch (error) {
+        // A live tree renders rows again as changes arrive (the row may scroll away between finding and hovering it).
+        if (attempt === 3) throw error;
+      }
+    }
   }
 
   /** The view's section header in the side bar (shown when the container holds more than one view). */

@@ -1,4 +1,6 @@
 import { AccountDefinition, Security } from '../../../src/core/accounts/account';
+import { CredentialProvider } from '../../../src/core/credentials/credentialProvider';
+import { ClientId } from '../../../src/core/imap/clientId';
 import { ImapStore, ImapStoreOptions } from '../../../src/core/imap/imapStore';
 import { DEFAULT_LIMITS, SessionLimits } from '../../../src/core/mailStore';
 import { TrafficLine } from '../../../src/core/traffic/trafficLine';
@@ -17,7 +19,7 @@ export interface ImapHandle {
 export function imapStore(
   server: DovecotServer,
   overrides: Partial<AccountDefinition> & { security?: Security } = {},
-  options: { password?: string; limits?: Partial<SessionLimits>; loginMethod?: ImapStoreOptions['loginMethod']; trustCa?: boolean; maxLiteralBytes?: number } = {},
+  options: { password?: string; credentials?: CredentialProvider; limits?: Partial<SessionLimits>; loginMethod?: ImapStoreOptions['loginMethod']; trustCa?: boolean; maxLiteralBytes?: number; clientId?: ClientId | false } = {},
 ): ImapHandle {
   const security = overrides.security ?? 'tls';
   const user = server.users[0]!;
@@ -35,10 +37,11 @@ export function imapStore(
   };
   const lines: TrafficLine[] = [];
   const tap = new TrafficTap((l) => lines.push(l), { maxLiteralBytes: options.maxLiteralBytes ?? 4096 });
-  const store = new ImapStore(account, options.password ?? user.password, tap, {
+  const store = new ImapStore(account, options.credentials ?? options.password ?? user.password, tap, {
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     ...(options.trustCa === false ? {} : { ca: server.ca }),
     ...(options.loginMethod ? { loginMethod: options.loginMethod } : {}),
+    ...(options.clientId !== undefined ? { clientId: options.clientId } : {}),
   });
   const text = (): string => lines.map(formatTrafficLine).join('\n');
   return { store, tap, lines, text };

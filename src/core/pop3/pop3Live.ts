@@ -1,0 +1,43 @@
+import { MailError } from '../errors';
+import { Cancel } from '../mailStore';
+import { FolderWatch, LiveBackend, PageCursor, SessionPage } from '../session/accountSession';
+import { Features } from '../session/features';
+import { Pop3Store, POP3_INBOX } from './pop3Store';
+
+/**
+ * The POP3 side of an AccountSession: "watching" the maildrop is Pop3Store's UIDL poll (a short session per
+ * check, never holding the maildrop lock between checks); its events go to the emitter the store was given.
+ */
+export class Pop3Live implements LiveBackend {
+  constructor(readonly store: Pop3Store, private readonly pollSeconds: number) {}
+
+  async connect(signal?: Cancel): Promise<Features> {
+    const capa = await this.store.capabilities(signal);
+    return this.store.features() ?? Features.pop3(capa);
+  }
+
+  knownFeatures(): Features | undefined {
+    return this.store.features();
+  }
+
+  async watch(folder: string, _events: unknown, signal?: Cancel): Promise<FolderWatch> {
+    if (folder !== POP3_INBOX) throw new MailError('notFound', `A POP3 account has only ${POP3_INBOX}.`);
+    await this.store.checkForNewMail(signal);
+    const poll = this.store.startPolling(this.pollSeconds);
+    const store = this.store;
+    return {
+      folder,
+      get state() {
+        return store.polling ? 'polling' : 'closed';
+      },
+      remember: () => undefined,
+      stop: async () => poll.dispose(),
+    };
+  }
+
+  async listPage(folder: string, cursor: PageCursor | undefined, pageSize: number, signal?: Cancel): Promise<SessionPage> {
+    if (cursor?.kind === 'uid') throw new MailError('config', 'POP3 pages are taken by offset.');
+    const page = await this.store.listMessages(folder, cursor?.offset ?? 0, pageSize, signal);
+    return { ...page, next: page.nextOffset === undefined ? undefined : { kind: 'offset', offset: page.nextOffset } };
+  }
+}
