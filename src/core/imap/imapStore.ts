@@ -326,8 +326,20 @@ export class ImapStore implements MailStore, PartialFetcher {
     });
     aborted.catch(() => undefined);
     try {
+      // A connection kept from earlier may have died since (a server restart, the network): its command then
+      // fails with "Connection not available" before the server saw it. Every operation of this store is
+      // read-only, so it is sent once more on a fresh connection rather than reported as a failure.
+      const reused = this.client?.usable === true;
       const client = await Promise.race([this.connect(), aborted]);
-      return await Promise.race([work(client), aborted]);
+      try {
+        return await Promise.race([work(client), aborted]);
+      } catch (error) {
+        if (!reused || signal?.aborted || MailError.is(error) || !isLostConnection(error)) throw error;
+        // Another call may have connected again meanwhile: then its connection is used as it is.
+        if (this.client === client) this.dropConnection('lost before the command was answered; connecting again');
+        const fresh = await Promise.race([this.connect(), aborted]);
+        return await Promise.race([work(fresh), aborted]);
+      }
     } catch (error) {
       // A connection-level failure (a limit, a timeout) surfaces first as an 'error' event; the command
       // then fails with a generic "Connection not available" (NoConnection, no cause attached: imapflow
@@ -370,6 +382,9 @@ export class ImapStore implements MailStore, PartialFetcher {
       this.connecting = this.openConnection().then(
         ({ client }) => {
           this.client = client;
+          // Only an attempt in flight is shared: once connected, a connection that closes later (a server
+          // restart) must lead to a new attempt, not to this settled promise of the dead one.
+          this.connecting = undefined;
           return client;
         },
         (error: unknown) => {
@@ -536,6 +551,12 @@ function checkMessage(folderPath: string, messageId: string): number {
 /** A folder name with CR, LF or NUL could inject commands: refused before anything is sent. */
 function checkFolderName(path: string): void {
   if (hasControlCharacters(path)) throw new MailError('config', 'The folder name contains a line break or NUL character.');
+}
+
+/** imapflow's error for a command on a connection that is gone (closed, reset, or ended by the server). */
+function isLostConnection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'NoConnection' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 /** A generic network/protocol failure gives way to the more specific cause seen on the connection. */

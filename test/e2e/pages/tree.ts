@@ -85,18 +85,44 @@ export class TreeView {
   /** Expands the row `label` (a click on its twistie) unless it is expanded already. */
   async expand(label: string): Promise<void> {
     const row = await this.scrollTo(label);
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    if ((await row.getAttribute('aria-expanded')) !== 'true') {
+      await this.dismissHover();
+      await row.locator('.monaco-tl-twistie').click();
+    }
     await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
   }
 
   async collapse(label: string): Promise<void> {
     const row = await this.scrollTo(label);
-    if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+    if ((await row.getAttribute('aria-expanded')) === 'true') {
+      await this.dismissHover();
+      await row.locator('.monaco-tl-twistie').click();
+    }
   }
 
   /** Clicks the row `label` (opens a message, runs "Load more…"). */
   async click(label: string): Promise<void> {
-    await (await this.scrollTo(label)).click();
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.scrollTo(label);
+      // The tooltip of the row the pointer rested on (a message's envelope) can cover the next row: move the
+      // pointer away and let it close first, as a person would.
+      await this.dismissHover();
+      try {
+        await row.click({ timeout: 5000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  }
+
+  /** Moves the pointer onto the empty editor area and waits for any open hover (tooltip) to close. */
+  async dismissHover(): Promise<void> {
+    const editor = await this.page.locator('.part.editor').first().boundingBox();
+    if (editor) await this.page.mouse.move(editor.x + editor.width / 2, editor.y + editor.height - 20);
+    // A row's tooltip is a workbench hover shown in a context view (display: none once it closes).
+    const hover = this.page.locator('.context-view:has(.workbench-hover), .context-view:has(.monaco-hover:not(.hidden))');
+    await hover.first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
   }
 
   /** Runs an entry of the row's context menu (right click). */
