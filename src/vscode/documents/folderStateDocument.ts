@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ReadOnlyFileSystem } from './readOnlyFileSystem';
 import { AccountDefinition } from '../../core/accounts/account';
 import { FolderAddress } from '../../core/documents/documentAddress';
 import { FolderTimeline } from '../../core/documents/folderState';
@@ -29,7 +30,7 @@ const RENDER_DELAY_MS = 150;
  * activation on; an open document re-renders as they arrive (onDidChangeFile), and its state is read again
  * after a resync or a UIDVALIDITY change. Rendering is the core's (folderStateReport).
  */
-export class FolderStateDocuments implements vscode.FileSystemProvider, vscode.Disposable {
+export class FolderStateDocuments extends ReadOnlyFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   private readonly timelines = new Map<string, FolderTimeline>();
@@ -37,6 +38,7 @@ export class FolderStateDocuments implements vscode.FileSystemProvider, vscode.D
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly accounts: AccountService) {
+    super();
     this.subscriptions.push(
       accounts.onDidSessionEvent(({ accountId, event }) => this.heard(accountId, event)),
       vscode.workspace.onDidCloseTextDocument((document) => {
@@ -159,30 +161,6 @@ export class FolderStateDocuments implements vscode.FileSystemProvider, vscode.D
     if (!this.open.has(doc.uri.toString())) return;
     doc.version = Math.max(Date.now(), doc.version + 1);
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri: doc.uri }]);
-  }
-
-  watch(): vscode.Disposable {
-    return new vscode.Disposable(() => undefined);
-  }
-
-  readDirectory(): [string, vscode.FileType][] {
-    return [];
-  }
-
-  createDirectory(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
-  }
-
-  writeFile(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
-  }
-
-  delete(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
-  }
-
-  rename(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
   }
 
   dispose(): void {

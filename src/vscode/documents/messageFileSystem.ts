@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ReadOnlyFileSystem } from './readOnlyFileSystem';
 import { ByteCache } from '../../core/byteCache';
 import { staleGenerationOf } from '../../core/documents/generationFetch';
 import { DroppedGeneration } from '../../core/documents/messageBodies';
@@ -29,7 +30,7 @@ export interface PartCost {
  * never as the message that holds the same UID now; open tabs of it are told to read again when the
  * generation is dropped.
  */
-export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
+export class MessageFileSystem extends ReadOnlyFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   private readonly costs = new Map<string, PartCost>();
@@ -44,6 +45,7 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
   private readonly dropped: Subscription;
 
   constructor(private readonly raw: RawMessages, private readonly inspectors: MessageInspectors) {
+    super();
     this.dropped = raw.onGenerationDropped((d) => this.generationDropped(d));
   }
 
@@ -132,30 +134,6 @@ export class MessageFileSystem implements vscode.FileSystemProvider, vscode.Disp
       changed.push({ type: vscode.FileChangeType.Changed, uri });
     }
     if (changed.length > 0) this.emitter.fire(changed);
-  }
-
-  watch(): vscode.Disposable {
-    return new vscode.Disposable(() => undefined);
-  }
-
-  readDirectory(): [string, vscode.FileType][] {
-    return [];
-  }
-
-  createDirectory(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
-  }
-
-  writeFile(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
-  }
-
-  delete(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
-  }
-
-  rename(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
   }
 
   dispose(): void {
