@@ -1,7 +1,8 @@
 // The server goes away while a folder is watched (Dovecot's main instance stopped, as a crash or restart would):
 // the account row says so and the tree keeps what it showed; another client changes the mailbox meanwhile (python3
 // imaplib on the `ssl = no` instance, which serves the same mail); when the server is back the session reconnects,
-// resyncs, and the tree shows what changed while away. The extension host stays up throughout.
+// resyncs, and the tree shows what changed while away. The extension host stays up throughout. Folders that are not
+// watched get their counts on the poll timer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -21,6 +22,8 @@ const e2e = useE2E({
   seed: (dovecot) => dovecot.addMessages(USER, 'INBOX', [1, 2, 3].map((i) => ({ raw: message(seeded(i), i), flags: 'S' }))),
   settings: (dovecot) => ({
     'mailInspector.accounts': [{ id: 'restarting', label: ACCOUNT, protocol: 'imap', host: '127.0.0.1', port: dovecot.ports.imaps, security: 'tls', user: USER }],
+    // The shortest the setting allows: the counts of folders that are not watched refresh on this timer.
+    'mailInspector.pollSeconds': 5,
   }),
 });
 
@@ -85,4 +88,10 @@ test('another client changes the mailbox meanwhile; once the server is back the 
   });
   assert.deepEqual(await inboxRows(), [subject, seeded(3), seeded(2)]);
   assert.doesNotMatch(e2e.logs(), /Extension host (terminated|exited) unexpectedly/i, 'the extension host went down');
+});
+
+test('a folder that is not watched gets its counts on the timer: mail delivered to it shows in its description with no click', async () => {
+  assert.equal(await e2e.tree.description('Archive'), '0 messages');
+  await e2e.dovecot.addMessages(USER, 'Archive', [{ raw: message('Archived by another client', 22) }]);
+  await waitUntil('the Archive counts did not refresh on the timer', async () => (await e2e.tree.description('Archive')) === '1 message · 1 unseen', 30_000);
 });
