@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { Server } from 'node:net';
 import { after, test } from 'node:test';
 import { AccountDefinition } from '../../src/core/accounts/account';
 import { DEFAULT_LIMITS } from '../../src/core/mailStore';
 import { Pop3Store } from '../../src/core/pop3/pop3Store';
 import { SessionEvent } from '../../src/core/session/sessionEvents';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
+import { scriptedPop3 } from './support/scriptedPop3';
 
 // "Check for New Mail" on a server without CAPA and UIDL (RFC 1939's minimum), which Dovecot cannot
 // imitate: a scripted fake on loopback whose message count the test changes. Ids are message numbers
@@ -17,35 +18,18 @@ after(() => {
   for (const s of servers) s.close();
 });
 
-async function fake(maildrop: { count: number }): Promise<{ port: number; received: string[] }> {
-  const received: string[] = [];
-  const server = createServer((socket: Socket) => {
-    const reply = (text: string): boolean => socket.write(`${text}\r\n`);
-    let buffer = '';
-    reply('+OK fake POP3 ready');
-    socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1');
-      for (let eol = buffer.indexOf('\r\n'); eol !== -1; eol = buffer.indexOf('\r\n')) {
-        const line = buffer.slice(0, eol);
-        buffer = buffer.slice(eol + 2);
-        received.push(line);
-        const [verb = '', arg] = line.split(' ');
-        if (verb === 'USER' || verb === 'PASS') reply('+OK');
-        else if (verb === 'QUIT') {
-          reply('+OK bye');
-          socket.end();
-        } else if (verb === 'STAT') reply(`+OK ${maildrop.count} ${maildrop.count * 10}`);
-        else if (verb === 'LIST' && arg) reply(`+OK ${arg} 10`);
-        else if (verb === 'LIST') socket.write(`+OK\r\n${Array.from({ length: maildrop.count }, (_, i) => `${i + 1} 10\r\n`).join('')}.\r\n`);
-        else if (verb === 'TOP') socket.write(`+OK\r\nSubject: message ${arg}\r\n\r\n.\r\n`);
-        else reply('-ERR unknown command');
-      }
-    });
+function fake(maildrop: { count: number }): Promise<{ port: number; received: string[] }> {
+  return scriptedPop3(servers, (verb, arg, { reply, write, end }) => {
+    if (verb === 'USER' || verb === 'PASS') reply('+OK');
+    else if (verb === 'QUIT') {
+      reply('+OK bye');
+      end();
+    } else if (verb === 'STAT') reply(`+OK ${maildrop.count} ${maildrop.count * 10}`);
+    else if (verb === 'LIST' && arg) reply(`+OK ${arg} 10`);
+    else if (verb === 'LIST') write(`+OK\r\n${Array.from({ length: maildrop.count }, (_, i) => `${i + 1} 10\r\n`).join('')}.\r\n`);
+    else if (verb === 'TOP') write(`+OK\r\nSubject: message ${arg}\r\n\r\n.\r\n`);
+    else reply('-ERR unknown command');
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, received };
 }
 
 function storeFor(port: number): Pop3Store {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { Server } from 'node:net';
 import { after, test } from 'node:test';
 import { AccountDefinition } from '../../src/core/accounts/account';
 import { MailError } from '../../src/core/errors';
@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS } from '../../src/core/mailStore';
 import { NO_TOP_WARNING, NO_UIDL_WARNING, Pop3Store } from '../../src/core/pop3/pop3Store';
 import { TrafficLine } from '../../src/core/traffic/trafficLine';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
+import { scriptedPop3 } from './support/scriptedPop3';
 
 // Servers Dovecot cannot imitate: no CAPA and no UIDL (an RFC 1939 minimum), CAPA without TOP, STLS
 // advertised but refused, plaintext injected after "+OK" to STLS, a DELE that fails, TOP refused for
@@ -31,73 +32,55 @@ after(() => {
 });
 
 /** Starts a fake server; returns its port and the commands it received. */
-async function fake(script: Script): Promise<{ port: number; received: string[] }> {
-  const received: string[] = [];
-  const server = createServer((socket: Socket) => {
-    const reply = (text: string): boolean => socket.write(`${text}\r\n`);
-    const multi = (lines: string[]): boolean => socket.write(`+OK\r\n${lines.map((l) => (l.startsWith('.') ? `.${l}` : l)).join('\r\n')}${lines.length ? '\r\n' : ''}.\r\n`);
-    let buffer = '';
-    reply('+OK fake POP3 ready');
-    socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('latin1');
-      for (let eol = buffer.indexOf('\r\n'); eol !== -1; eol = buffer.indexOf('\r\n')) {
-        const line = buffer.slice(0, eol);
-        buffer = buffer.slice(eol + 2);
-        received.push(line);
-        const [verb = '', arg] = line.split(' ');
-        const n = Number(arg);
-        const message = MESSAGES[n - 1];
-        switch (verb.toUpperCase()) {
-          case 'CAPA':
-            if (script.capa) multi(script.capa);
-            else reply('-ERR unknown command');
-            break;
-          case 'STLS':
-            if (script.stls === 'inject') socket.write('+OK go ahead\r\n+OK injected before the handshake\r\n');
-            else reply('-ERR TLS is not available right now');
-            break;
-          case 'USER':
-          case 'PASS':
-          case 'RSET':
-          case 'QUIT':
-            reply('+OK');
-            if (verb === 'QUIT') socket.end();
-            break;
-          case 'STAT':
-            reply(`+OK ${MESSAGES.length} ${MESSAGES.reduce((sum, m) => sum + m.length, 0)}`);
-            break;
-          case 'LIST':
-            if (arg) reply(message ? `+OK ${n} ${message.length}` : '-ERR no such message');
-            else multi(MESSAGES.map((m, i) => `${i + 1} ${m.length}`));
-            break;
-          case 'UIDL':
-            if (!script.uidl) reply('-ERR unknown command');
-            else if (arg) reply(`+OK ${n} uid-${n}`);
-            else multi(MESSAGES.map((_, i) => `${i + 1} uid-${i + 1}`));
-            break;
-          case 'TOP':
-            if (script.top === false) reply('-ERR unknown command');
-            else if (n === script.topRefusedFor) reply('-ERR [SYS/TEMP] cannot read message');
-            else if (message) multi(message.toString('latin1').split('\r\n\r\n')[0]!.split('\r\n').concat(''));
-            else reply('-ERR no such message');
-            break;
-          case 'RETR':
-            if (message) multi(message.toString('latin1').replace(/\r\n$/, '').split('\r\n'));
-            else reply('-ERR no such message');
-            break;
-          case 'DELE':
-            reply(script.dele === 'fail' ? '-ERR [SYS/TEMP] cannot delete now' : '+OK');
-            break;
-          default:
-            reply('-ERR unknown command');
-        }
-      }
-    });
+function fake(script: Script): Promise<{ port: number; received: string[] }> {
+  return scriptedPop3(servers, (verb, arg, { reply, multi, write, end }) => {
+    const n = Number(arg);
+    const message = MESSAGES[n - 1];
+    switch (verb.toUpperCase()) {
+      case 'CAPA':
+        if (script.capa) multi(script.capa);
+        else reply('-ERR unknown command');
+        break;
+      case 'STLS':
+        if (script.stls === 'inject') write('+OK go ahead\r\n+OK injected before the handshake\r\n');
+        else reply('-ERR TLS is not available right now');
+        break;
+      case 'USER':
+      case 'PASS':
+      case 'RSET':
+      case 'QUIT':
+        reply('+OK');
+        if (verb === 'QUIT') end();
+        break;
+      case 'STAT':
+        reply(`+OK ${MESSAGES.length} ${MESSAGES.reduce((sum, m) => sum + m.length, 0)}`);
+        break;
+      case 'LIST':
+        if (arg) reply(message ? `+OK ${n} ${message.length}` : '-ERR no such message');
+        else multi(MESSAGES.map((m, i) => `${i + 1} ${m.length}`));
+        break;
+      case 'UIDL':
+        if (!script.uidl) reply('-ERR unknown command');
+        else if (arg) reply(`+OK ${n} uid-${n}`);
+        else multi(MESSAGES.map((_, i) => `${i + 1} uid-${i + 1}`));
+        break;
+      case 'TOP':
+        if (script.top === false) reply('-ERR unknown command');
+        else if (n === script.topRefusedFor) reply('-ERR [SYS/TEMP] cannot read message');
+        else if (message) multi(message.toString('latin1').split('\r\n\r\n')[0]!.split('\r\n').concat(''));
+        else reply('-ERR no such message');
+        break;
+      case 'RETR':
+        if (message) multi(message.toString('latin1').replace(/\r\n$/, '').split('\r\n'));
+        else reply('-ERR no such message');
+        break;
+      case 'DELE':
+        reply(script.dele === 'fail' ? '-ERR [SYS/TEMP] cannot delete now' : '+OK');
+        break;
+      default:
+        reply('-ERR unknown command');
+    }
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, received };
 }
 
 function store(port: number, security: AccountDefinition['security'] = 'none'): { store: Pop3Store; lines: TrafficLine[] } {
