@@ -19,6 +19,10 @@ const SHORT_LABELS: Record<MailErrorReason, string> = {
   server: 'Server error',
   notFound: 'Not found',
   cancelled: 'Cancelled',
+  readOnly: 'Read-only account',
+  conflict: 'Changed elsewhere',
+  unsupported: 'Not offered',
+  partial: 'Partly done',
   protocol: 'Unexpected reply',
 };
 

@@ -15,6 +15,10 @@ export type MailErrorReason =
   | 'server' // the server answered NO/BAD/-ERR
   | 'notFound' // the folder or message no longer exists
   | 'cancelled' // the user cancelled
+  | 'readOnly' // a write on an account (or session) that is read-only: nothing was sent
+  | 'conflict' // another client changed the message since it was loaded (CONDSTORE UNCHANGEDSINCE)
+  | 'unsupported' // the server (or the protocol) does not offer this
+  | 'partial' // a write of several steps stopped part way: what was done and what was not is in the message
   | 'protocol'; // the server's reply made no sense
 
 const EXPLANATIONS: Record<MailErrorReason, string> = {
@@ -31,6 +35,10 @@ const EXPLANATIONS: Record<MailErrorReason, string> = {
   server: 'The server reported an error.',
   notFound: 'The folder or message no longer exists on the server.',
   cancelled: 'The operation was cancelled.',
+  readOnly: 'This account is read-only: nothing was changed on the server.',
+  conflict: 'Changed by another client since you loaded it: nothing was overwritten.',
+  unsupported: 'The server does not offer this.',
+  partial: 'The change was only partly made.',
   protocol: 'The server sent a reply that could not be understood.',
 };
 
@@ -51,7 +59,11 @@ export type MailErrorDetail =
    * An IMAP message asked for by `{folder, UIDVALIDITY, UID}` whose folder now has another UIDVALIDITY (it was
    * deleted and re-created, or the server was restored): the same UID may name another message now.
    */
-  | { readonly kind: 'staleGeneration'; readonly folder: string; readonly uidValidity: number; readonly current: number };
+  | { readonly kind: 'staleGeneration'; readonly folder: string; readonly uidValidity: number; readonly current: number }
+  /** STORE UNCHANGEDSINCE refused these messages: their flags now (nothing was overwritten). */
+  | { readonly kind: 'conflict'; readonly folder: string; readonly messages: readonly { readonly id: string; readonly flags: readonly string[]; readonly modseq?: string }[] }
+  /** A write of several steps (e.g. COPY then EXPUNGE) stopped part way: the steps done, and the one that failed. */
+  | { readonly kind: 'partial'; readonly done: readonly string[]; readonly failed: string };
 
 export interface MailErrorOptions {
   cause?: unknown;

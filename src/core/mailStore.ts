@@ -43,6 +43,8 @@ export interface MessageSummary {
   readonly size: number;
   /** IMAP flags (\Seen, \Flagged, …); always empty for POP3. */
   readonly flags: readonly string[];
+  /** CONDSTORE MODSEQ when listed (decimal), where the server offers CONDSTORE: what STORE UNCHANGEDSINCE sends. */
+  readonly modseq?: string;
 }
 
 export interface MessagePage {

@@ -52,7 +52,7 @@ export function createAccountSession(account: AccountDefinition, credentials: Cr
   switch (account.protocol) {
     case 'imap': {
       const events = new SessionEvents();
-      return new AccountSession(withOffline(new ImapLive(new ImapStore(account, credentials, tap, options), { ...options.imap, pollMs: pollSeconds * 1000 }), events, options.offline), events);
+      return new AccountSession(withOffline(new ImapLive(new ImapStore(account, credentials, tap, options), { ...options.imap, pollMs: pollSeconds * 1000 }, events), events, options.offline), events);
     }
     case 'pop3': {
       const events = new SessionEvents();

@@ -78,6 +78,11 @@ export async function saveAccount(account: AccountDefinition, replaceId?: string
     ...(account.pinnedCertificate ? { pinnedCertificate: account.pinnedCertificate } : {}),
     // APOP is a POP3 account's choice (parseAccount keeps it for POP3 only): stored only when chosen.
     ...(account.useApop ? { useApop: true } : {}),
+    // Read-only is the default: only a read-write account says so.
+    ...(account.access === 'read-write' ? { access: 'read-write' } : {}),
+    ...(account.afterDownload && account.afterDownload.policy !== 'keep'
+      ? { pop3: { afterDownload: account.afterDownload.policy, ...(account.afterDownload.policy === 'leaveCopy' ? { leaveCopyDays: account.afterDownload.days } : {}) } }
+      : {}),
   };
   const index = entries.findIndex((e) => entryId(e) === (replaceId ?? account.id));
   if (index >= 0) entries[index] = stored;

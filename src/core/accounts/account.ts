@@ -1,8 +1,15 @@
 import { MailError } from '../errors';
 import { normalizePin } from '../tls/certificateSummary';
+import type { AccessMode } from '../write/mailWriter';
 
 export type Protocol = 'imap' | 'pop3';
 export type Security = 'tls' | 'starttls' | 'none';
+
+/**
+ * What a POP3 download does on the server afterwards (the account's `pop3.afterDownload`): keep everything (the
+ * default), delete what was downloaded, or leave a copy for `leaveCopyDays` days after it was first downloaded.
+ */
+export type AfterDownload = { readonly policy: 'keep' } | { readonly policy: 'delete' } | { readonly policy: 'leaveCopy'; readonly days: number };
 
 /** An account as stored in the `mailInspector.accounts` setting. The password is never part of it. */
 export interface AccountDefinition {
@@ -26,6 +33,20 @@ export interface AccountDefinition {
   pinnedCertificate?: string;
   /** POP3 only: log in with APOP (MD5 digest) when the greeting carries a timestamp. */
   useApop: boolean;
+  /** Read-only (the default: the core refuses every write) or read-write. Missing means read-only. */
+  access?: AccessMode;
+  /** POP3 only: what "Download Maildrop…" does on the server afterwards. Missing means keep. */
+  afterDownload?: AfterDownload;
+}
+
+/** The account's access mode; an account written without one is read-only. */
+export function accessOf(account: AccountDefinition): AccessMode {
+  return account.access === 'read-write' ? 'read-write' : 'read-only';
+}
+
+/** The POP3 account's after-download policy; keep when none is set. */
+export function afterDownloadOf(account: AccountDefinition): AfterDownload {
+  return account.afterDownload ?? { policy: 'keep' };
 }
 
 export const DEFAULT_PORTS: Record<Protocol, Record<Security, number>> = {
@@ -96,7 +117,31 @@ export function parseAccount(input: unknown): AccountDefinition {
     allowInvalidCertificate: raw['allowInvalidCertificate'] === true,
     ...trust,
     useApop: protocol === 'pop3' && raw['useApop'] === true,
+    access: parseAccess(raw['access']),
+    ...(protocol === 'pop3' ? { afterDownload: parseAfterDownload(raw['pop3']) } : {}),
   };
+}
+
+function parseAccess(value: unknown): AccessMode {
+  if (value === undefined || value === null || value === 'read-only') return 'read-only';
+  if (value === 'read-write') return 'read-write';
+  throw new MailError('config', `Unknown access ${JSON.stringify(value)}: use "read-only" or "read-write".`);
+}
+
+/** `"pop3": { "afterDownload": "keep" | "delete" | "leaveCopy", "leaveCopyDays": 14 }`. */
+function parseAfterDownload(value: unknown): AfterDownload {
+  if (value === undefined || value === null) return { policy: 'keep' };
+  if (typeof value !== 'object' || Array.isArray(value)) throw new MailError('config', 'The pop3 setting must be an object, e.g. { "afterDownload": "keep" }.');
+  const raw = value as Record<string, unknown>;
+  const policy = raw['afterDownload'] ?? 'keep';
+  if (policy === 'keep') return { policy: 'keep' };
+  if (policy === 'delete') return { policy: 'delete' };
+  if (policy === 'leaveCopy') {
+    const days = raw['leaveCopyDays'] ?? 14;
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 3650) throw new MailError('config', 'pop3.leaveCopyDays must be a whole number of days from 1 to 3650.');
+    return { policy: 'leaveCopy', days };
+  }
+  throw new MailError('config', `Unknown pop3.afterDownload ${JSON.stringify(policy)}: use "keep", "delete" or "leaveCopy".`);
 }
 
 /** `caFile` and `pinnedCertificate`, checked; an empty value means "not set". */

@@ -194,6 +194,10 @@ function describe(event: SessionEvent, checkModseq: ModseqCheck): Omit<TimelineE
       };
     case 'anomaly':
       return { folder: event.folder, event: 'anomaly', ids: [], details: event.message, anomaly: event.message };
+    case 'folders':
+      return { folder: event.path, event: 'folders', ids: [], details: `${event.change}${event.newPath !== undefined ? ` → ${event.newPath}` : ''} (by this session)` };
+    case 'access':
+      return { folder: undefined, event: 'access', ids: [], details: `this session is ${event.mode} now` };
   }
 }
 

@@ -5,6 +5,7 @@ import { Features } from '../session/features';
 import { SessionEvents } from '../session/sessionEvents';
 import { IdleWatcher, IdleWatcherOptions } from './idleWatcher';
 import { ImapStore, LiveCapabilities } from './imapStore';
+import { ImapWriter } from './write/imapWriter';
 
 export type ImapLiveOptions = Omit<IdleWatcherOptions, 'onCapabilities'>;
 
@@ -12,7 +13,13 @@ export type ImapLiveOptions = Omit<IdleWatcherOptions, 'onCapabilities'>;
 export class ImapLive implements LiveBackend {
   private capabilities: LiveCapabilities | undefined;
 
-  constructor(readonly store: ImapStore, private readonly options: ImapLiveOptions = {}) {}
+  /** The account's writes on the command connection; the session guards them by access mode. */
+  readonly writer: ImapWriter | undefined;
+
+  /** `events` is the session's emitter, which writes report their changes to. */
+  constructor(readonly store: ImapStore, private readonly options: ImapLiveOptions = {}, events?: SessionEvents) {
+    this.writer = events ? new ImapWriter(store, events) : undefined;
+  }
 
   async connect(signal?: Cancel): Promise<Features> {
     this.capabilities = await this.store.capabilities(signal);

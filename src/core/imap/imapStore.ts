@@ -1,4 +1,4 @@
-import { ImapFlow, type FetchMessageObject, type ImapFlowOptions } from 'imapflow';
+import { ImapFlow, type FetchMessageObject, type ImapFlowOptions, type MailboxObject } from 'imapflow';
 import { AccountDefinition, hasControlCharacters } from '../accounts/account';
 import { credentialProvider, CredentialProvider, Credentials, fixedPassword, passwordForLogin } from '../credentials/credentialProvider';
 import { ImapLoginAfterTls } from '../credentials/imapLoginAfterTls';
@@ -189,6 +189,33 @@ export class ImapStore implements MailStore, PartialFetcher {
     });
   }
 
+  /**
+   * Runs one write on the command connection: with `folder`, that folder is SELECTed read-write (only now: browsing
+   * EXAMINEs it again afterwards) and its generation checked against `uidValidity`; without, nothing is selected
+   * anew (CREATE, RENAME, DELETE, SUBSCRIBE). Unlike reads, a write is never sent a second time after a lost
+   * connection: the server may have done it. Writes themselves go through ./write/ (runCommand).
+   */
+  async write<T>(folder: string | undefined, uidValidity: number | undefined, signal: Cancel | undefined, work: (context: WriteContext) => Promise<T>): Promise<T> {
+    if (folder !== undefined) checkFolderName(folder);
+    return this.run(
+      signal,
+      async (client) => {
+        const note = (text: string): void => this.tap?.info(text);
+        if (folder === undefined) return work({ client, note, mailbox: undefined });
+        const lock = await client.getMailboxLock(folder, { readOnly: false });
+        try {
+          checkGeneration(client, folder, uidValidity);
+          const mailbox = client.mailbox;
+          if (!mailbox || mailbox.readOnly) throw new MailError('server', `The server opened "${folder}" read-only, so it cannot be changed.`, mailbox ? '[READ-ONLY]' : undefined);
+          return await work({ client, note, mailbox });
+        } finally {
+          lock.release();
+        }
+      },
+      false,
+    );
+  }
+
   /** The capabilities of the command connection (connecting if needed): before and after login. */
   async capabilities(signal?: Cancel): Promise<LiveCapabilities> {
     return this.run(signal, async () => this.lastCapabilities ?? { beforeLogin: [], afterLogin: [] });
@@ -310,7 +337,7 @@ export class ImapStore implements MailStore, PartialFetcher {
   }
 
   /** Runs one operation on the shared connection, mapping failures to MailError and honouring cancellation. */
-  private async run<T>(signal: Cancel | undefined, work: (client: ImapFlow) => Promise<T>): Promise<T> {
+  private async run<T>(signal: Cancel | undefined, work: (client: ImapFlow) => Promise<T>, resendable = true): Promise<T> {
     if (signal?.aborted) throw new MailError('cancelled');
     clearTimeout(this.idleTimer);
     this.lastConnectionError = undefined;
@@ -328,13 +355,13 @@ export class ImapStore implements MailStore, PartialFetcher {
     try {
       // A connection kept from earlier may have died since (a server restart, the network): its command then
       // fails with "Connection not available" before the server saw it. Every operation of this store is
-      // read-only, so it is sent once more on a fresh connection rather than reported as a failure.
+      // read-only, so it is sent once more on a fresh connection rather than reported as a failure (writes are not: `resendable`).
       const reused = this.client?.usable === true;
       const client = await Promise.race([this.connect(), aborted]);
       try {
         return await Promise.race([work(client), aborted]);
       } catch (error) {
-        if (!reused || signal?.aborted || MailError.is(error) || !isLostConnection(error)) throw error;
+        if (!resendable || !reused || signal?.aborted || MailError.is(error) || !isLostConnection(error)) throw error;
         // Another call may have connected again meanwhile: then its connection is used as it is.
         if (this.client === client) this.dropConnection('lost before the command was answered; connecting again');
         const fresh = await Promise.race([this.connect(), aborted]);
@@ -484,6 +511,16 @@ export class ImapStore implements MailStore, PartialFetcher {
       throw new MailError('tls', 'The server did not upgrade the connection with STARTTLS; nothing was sent in clear.');
     }
     tap.info(`connected${client.secureConnection ? ' (TLS)' : ' (unencrypted)'}`);
+    if (!watch && client.capabilities.has('CONDSTORE')) {
+      // The command connection ENABLEs CONDSTORE alone (never QRESYNC, which would turn EXPUNGE into VANISHED): every
+      // FETCH then carries MODSEQ, the value STORE UNCHANGEDSINCE sends so another client's change is not overwritten.
+      try {
+        await enableExtension(client, tap, 'CONDSTORE');
+      } catch (error) {
+        client.close();
+        throw fromNodeError(error, 'server');
+      }
+    }
     if (watch) {
       try {
         await enableQresync(client, tap);
@@ -498,6 +535,15 @@ export class ImapStore implements MailStore, PartialFetcher {
   }
 }
 
+/** What a write gets: the command connection, the folder it SELECTed read-write (if any), and a traffic note. */
+export interface WriteContext {
+  readonly client: ImapFlow;
+  /** imapflow's view of the selected folder (path, uidValidity, permanentFlags, exists…); undefined for hierarchy commands. */
+  readonly mailbox: MailboxObject | undefined;
+  /** A `--` line in the traffic channel, e.g. why a step is taken. */
+  readonly note: (text: string) => void;
+}
+
 interface OpenedConnection {
   client: ImapLoginAfterTls;
   tap: ConnectionTap;
@@ -510,12 +556,15 @@ interface OpenedConnection {
  * change how the session talks; its `enable` command is internal, so it is reached through `run`, checked here.
  */
 async function enableQresync(client: ImapFlow, tap: ConnectionTap): Promise<void> {
-  const wanted = client.capabilities.has('QRESYNC') ? ['QRESYNC'] : client.capabilities.has('CONDSTORE') ? ['CONDSTORE'] : [];
-  if (wanted.length === 0) return;
+  const wanted = client.capabilities.has('QRESYNC') ? 'QRESYNC' : client.capabilities.has('CONDSTORE') ? 'CONDSTORE' : undefined;
+  if (wanted) await enableExtension(client, tap, wanted);
+}
+
+async function enableExtension(client: ImapFlow, tap: ConnectionTap, extension: 'QRESYNC' | 'CONDSTORE'): Promise<void> {
   const internal = client as unknown as { run?: (command: string, ...args: unknown[]) => Promise<unknown> };
-  if (typeof internal.run !== 'function') throw new Error('imapflow no longer has run(): enableQresync needs updating.');
-  await internal.run('ENABLE', wanted);
-  if (!client.enabled.has(wanted[0]!)) tap.info(`the server did not enable ${wanted[0]}`);
+  if (typeof internal.run !== 'function') throw new Error('imapflow no longer has run(): enableExtension needs updating.');
+  await internal.run('ENABLE', [extension]);
+  if (!client.enabled.has(extension)) tap.info(`the server did not enable ${extension}`);
 }
 
 /**
@@ -580,5 +629,6 @@ function toSummary(msg: FetchMessageObject): MessageSummary {
     messageId: env?.messageId,
     size: msg.size ?? 0,
     flags: msg.flags ? [...msg.flags] : [],
+    ...(msg.modseq !== undefined ? { modseq: msg.modseq.toString() } : {}),
   };
 }

@@ -47,6 +47,8 @@ export function offlineStore(inner: MailStore, cache: OfflineCache, options?: Ca
  */
 export class OfflineBackend implements LiveBackend {
   readonly store: OfflineStore;
+  /** Writes go to the server only: the cache never takes one (offline, they fail with the network's reason). */
+  readonly writer: LiveBackend['writer'];
 
   constructor(
     private readonly inner: LiveBackend,
@@ -54,6 +56,7 @@ export class OfflineBackend implements LiveBackend {
     options?: CachingStoreOptions,
   ) {
     this.store = offlineStore(inner.store, cache, options);
+    this.writer = inner.writer;
   }
 
   connect(signal?: Cancel): Promise<Features> {

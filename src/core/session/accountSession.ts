@@ -1,5 +1,8 @@
+import { accessOf } from '../accounts/account';
 import { MailError } from '../errors';
 import { Cancel, MailStore, MessagePage } from '../mailStore';
+import { guardedWriter, unsupportedWriter } from '../write/guardedWriter';
+import { AccessMode, MailWriter } from '../write/mailWriter';
 import { Feature, Features } from './features';
 import { ConnectionState, SessionEvents, Subscription } from './sessionEvents';
 
@@ -41,6 +44,8 @@ export interface LiveBackend {
   /** Starts keeping `folder` live; events go to `events`. */
   watch(folder: string, events: SessionEvents, signal?: Cancel): Promise<FolderWatch>;
   listPage(folder: string, cursor: PageCursor | undefined, pageSize: number, signal?: Cancel): Promise<SessionPage>;
+  /** The protocol's writes (unguarded: the session guards them by access mode). Missing: the backend makes no changes. */
+  readonly writer?: MailWriter;
 }
 
 /**
@@ -58,6 +63,9 @@ export class AccountSession {
   private readonly stateTracker: Subscription;
   /** Ids and flags of the messages listed per folder (of the generation last listed), handed to a watch of that folder. */
   private readonly loaded = new Map<string, { uidValidity: number | undefined; messages: Map<string, LoadedMessage> }>();
+  private accessMode: AccessMode;
+  /** Every change goes through this: refused with MailError 'readOnly' unless the session is read-write. */
+  readonly writer: MailWriter;
 
   /** `events` is the emitter the backend's store already reports to (POP3's checks), or a new one. */
   constructor(
@@ -67,6 +75,21 @@ export class AccountSession {
     this.stateTracker = this.events.on((event) => {
       if (event.type === 'connection') this.currentState = event.state;
     });
+    this.accessMode = accessOf(backend.store.account);
+    const inner = backend.writer ?? unsupportedWriter((what) => `This account's protocol does not allow ${what}.`);
+    this.writer = guardedWriter(inner, () => this.accessMode, () => backend.store.account.label);
+  }
+
+  /** Read-only (refuses every write) or read-write: the account's setting, or what setAccess chose for this session. */
+  get access(): AccessMode {
+    return this.accessMode;
+  }
+
+  /** Switches the access mode for this session only (the account's setting stays); emits an `access` event. */
+  setAccess(mode: AccessMode): void {
+    if (mode === this.accessMode) return;
+    this.accessMode = mode;
+    this.events.emit({ type: 'access', mode });
   }
 
   get store(): MailStore {

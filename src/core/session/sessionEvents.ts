@@ -52,6 +52,10 @@ export type SessionEvent =
       readonly flagsChanged: readonly MessageId[];
     }
   | { readonly type: 'connection'; readonly state: ConnectionState; readonly reason?: string; readonly retryInMs?: number }
+  /** The folder hierarchy changed by our own write (created, renamed, deleted, subscribed): folder lists are stale. */
+  | { readonly type: 'folders'; readonly change: 'created' | 'renamed' | 'deleted' | 'subscription'; readonly path: string; readonly newPath?: string }
+  /** The session's access mode changed (read-only ⇄ read-write for this session). */
+  | { readonly type: 'access'; readonly mode: 'read-only' | 'read-write' }
   /** Something the server did that should not happen (UIDVALIDITY changed under an open folder, MODSEQ went backwards). */
   | { readonly type: 'anomaly'; readonly folder: string; readonly message: string };
 

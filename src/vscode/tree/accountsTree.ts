@@ -292,12 +292,21 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
       case 'anomaly':
         this.log?.warn(`${this.accounts.get(accountId)?.label ?? accountId}: ${event.message}`);
         return;
+      case 'folders':
+        // Our own write changed the hierarchy: list the folders again (expanded folders keep their stable ids).
+        if (this.folderCache.delete(accountId)) this.foldersChanged.fire();
+        if (event.change !== 'subscription') for (const key of [...this.pages.keys()]) if (key === pageKey(accountId, event.path) || key.startsWith(pageKey(accountId, `${event.path}`))) this.pages.delete(key);
+        this.fireAccount(accountId);
+        return;
+      case 'access':
+        this.fireAccount(accountId);
+        return;
       default:
         this.applyToPage(accountId, event);
     }
   }
 
-  private applyToPage(accountId: string, event: Exclude<SessionEvent, { type: 'connection' | 'counts' | 'anomaly' }>): void {
+  private applyToPage(accountId: string, event: Exclude<SessionEvent, { type: 'connection' | 'counts' | 'anomaly' | 'folders' | 'access' }>): void {
     const key = pageKey(accountId, event.folder);
     const page = this.pages.get(key);
     if (event.type === 'new' || event.type === 'expunged' || event.type === 'flags') this.countsSoon(accountId); // unseen counts moved
