@@ -1,10 +1,15 @@
 import * as vscode from 'vscode';
 import { AccountService } from './vscode/accountService';
+import { registerAccessCommands } from './vscode/commands/accessCommands';
 import { registerAccountCommands } from './vscode/commands/accountCommands';
 import { registerFileCommands } from './vscode/commands/fileCommands';
+import { registerFlagCommands } from './vscode/commands/flagCommands';
+import { registerFolderCommands } from './vscode/commands/folderCommands';
 import { registerLiveCommands } from './vscode/commands/liveCommands';
+import { registerMessageCommands } from './vscode/commands/messageCommands';
 import { registerPartCommands } from './vscode/commands/partCommands';
 import { registerPop3Commands } from './vscode/commands/pop3Commands';
+import { registerPop3DownloadCommands } from './vscode/commands/pop3DownloadCommands';
 import { registerTrustCommands } from './vscode/commands/trustCommands';
 import { registerViewCommands } from './vscode/commands/viewCommands';
 import { FolderStateDocuments } from './vscode/documents/folderStateDocument';
@@ -17,6 +22,7 @@ import { PartCostStatus } from './vscode/partCostStatus';
 import { PasswordStore } from './vscode/secrets';
 import { TrafficChannels } from './vscode/trafficChannels';
 import { AccountsTreeProvider, VIEW_ID } from './vscode/tree/accountsTree';
+import { AccountsDragAndDrop, FilesDragAndDrop } from './vscode/tree/dragAndDrop';
 import { FILES_VIEW_ID, FilesTreeProvider } from './vscode/tree/filesTree';
 import { LiveView } from './vscode/tree/liveView';
 import { UnseenBadge } from './vscode/tree/unseenBadge';
@@ -35,8 +41,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const folderStates = new FolderStateDocuments(accounts);
   const tree = new AccountsTreeProvider(accounts, inspectors, log);
   const files = new FilesTreeProvider(context.globalState, inspectors);
-  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  const filesView = vscode.window.createTreeView(FILES_VIEW_ID, { treeDataProvider: files, showCollapseAll: true, canSelectMany: true });
+  const dragAndDropController = new AccountsDragAndDrop({ accounts, log });
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController });
+  const filesView = vscode.window.createTreeView(FILES_VIEW_ID, { treeDataProvider: files, showCollapseAll: true, canSelectMany: true, dragAndDropController: new FilesDragAndDrop() });
 
   context.subscriptions.push(
     log,
@@ -60,8 +67,13 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerPartCommands({ documents, inspectors, extensionUri: context.extensionUri, log }),
     ...registerFileCommands(files, filesView),
     ...registerPop3Commands(accounts, tree, log),
+    ...registerPop3DownloadCommands({ accounts, log, state: context.globalState }),
     ...registerTrustCommands(accounts, tree),
     ...registerLiveCommands({ accounts, tree, raw, inspectors, documents, folderStates, offline, log }),
+    ...registerAccessCommands(accounts, log),
+    ...registerFlagCommands({ accounts, view, log }),
+    ...registerFolderCommands({ accounts, tree, view, log }),
+    ...registerMessageCommands({ accounts, tree, raw, view, log }),
   );
 }
 

@@ -23,6 +23,8 @@ export interface FolderInfo {
   readonly size: number | undefined;
   /** True when the server could not be reached and this entry comes from the offline cache. */
   readonly offline?: boolean;
+  /** IMAP: whether the folder is subscribed (LSUB, or LIST RETURN (SUBSCRIBED)); undefined when the protocol has no subscriptions. */
+  readonly subscribed?: boolean;
 }
 
 export interface Address {

@@ -19,6 +19,8 @@ export interface Settings {
   idleCloseMinutes: number;
   /** `mailInspector.cache.maxMegabytes`: disk budget of the offline cache (0: off). */
   cacheMaxMegabytes: number;
+  /** `mailInspector.showUnsubscribedFolders`: list folders the server reports as unsubscribed (default true). */
+  showUnsubscribedFolders: boolean;
 }
 
 function num(config: vscode.WorkspaceConfiguration, key: string, fallback: number, min: number, max: number): number {
@@ -41,6 +43,7 @@ export function readSettings(): Settings {
     pollSeconds: num(config, 'pollSeconds', 30, 5, 3600),
     idleCloseMinutes: num(config, 'idleCloseMinutes', 5, 0, 1440),
     cacheMaxMegabytes: num(config, 'cache.maxMegabytes', 200, 0, 100_000),
+    showUnsubscribedFolders: config.get<unknown>('showUnsubscribedFolders') !== false,
     limits: {
       connectTimeoutMs: num(config, 'timeouts.connectSeconds', DEFAULT_LIMITS.connectTimeoutMs / 1000, 1, 600) * 1000,
       greetingTimeoutMs: num(config, 'timeouts.greetingSeconds', DEFAULT_LIMITS.greetingTimeoutMs / 1000, 1, 600) * 1000,

@@ -6,7 +6,7 @@ import { DovecotServer, startDovecot } from '../servers/dovecot';
 import { isEvent, liveSession, seedMessages } from './support/liveFixture';
 
 // A whole live session (list every folder page by page, watch folders with IDLE restarts, open messages, their
-// structure and parts, unwatch, close) changes nothing on the server: flags and MODSEQs of every folder are the
+// structure and parts, unwatch, close), read-only and read-write alike, changes nothing on the server: flags and MODSEQs of every folder are the
 // same before and after, and no command that writes is ever sent.
 let server: DovecotServer;
 const USER = () => server.users[0]!.user;
@@ -38,10 +38,17 @@ async function snapshot(): Promise<string> {
   return rows.join('\n');
 }
 
-test('browsing stays read-only: flags and MODSEQs of every folder are identical before and after a whole live session', async () => {
+for (const access of ['read-only', 'read-write'] as const) {
+  test(`browsing a ${access} session changes nothing: flags and MODSEQs of every folder are identical before and after a whole live session`, () => browseEverything(access));
+}
+
+async function browseEverything(access: 'read-only' | 'read-write'): Promise<void> {
   const before_ = await snapshot();
   assert.match(before_, /INBOX\t1\t\t\d+/, 'the snapshot holds flags and MODSEQs');
   const h = liveSession(server, { imap: { idleRestartMs: 300 } });
+  // Read-write allows writes through session.writer; browsing must still EXAMINE and BODY.PEEK only.
+  h.session.setAccess(access);
+  assert.equal(h.session.access, access);
   const store = h.session.store as ImapStore;
   for (const folder of FOLDERS) {
     let cursor: PageCursor | undefined;
@@ -69,4 +76,4 @@ test('browsing stays read-only: flags and MODSEQs of every folder are identical 
   assert.ok(sent.some((t) => / IDLE$/.test(t)) && sent.some((t) => / EXAMINE /.test(t)), 'the session did watch');
   const writes = sent.filter((t) => /^\S+ (UID )?(STORE|SELECT|EXPUNGE|COPY|MOVE|APPEND|CREATE|DELETE|RENAME|SUBSCRIBE|UNSUBSCRIBE|CLOSE)\b/i.test(t) || /\bBODY\[/i.test(t));
   assert.deepEqual(writes, [], 'no command that can change the server (SELECT, STORE, CLOSE, BODY[] without PEEK…)');
-});
+}

@@ -2,14 +2,18 @@ import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { MailError } from '../../src/core/errors';
 import { MessageSummary } from '../../src/core/mailStore';
+import { accessOf } from '../../src/core/accounts/account';
 import { Pop3Store } from '../../src/core/pop3/pop3Store';
+import { Pop3Writer } from '../../src/core/pop3/pop3Writer';
+import { guardedWriter } from '../../src/core/write/guardedWriter';
+import { MailWriter } from '../../src/core/write/mailWriter';
 import { TrafficLine } from '../../src/core/traffic/trafficLine';
 import { DovecotServer, startDovecot } from '../servers/dovecot';
 import { StandardManifest, standardMailbox } from '../servers/sampleMail';
 import { pop3Fixture } from './pop3Fixture';
 
 // Browsing a POP3 maildrop on a real Dovecot: STAT, paging with TOP, UIDL ids, byte-exact RETR, and
-// that browsing deletes nothing while deleteMessage deletes exactly one message.
+// that browsing deletes nothing while deleting (the writer of a read-write account) deletes exactly one message.
 let server: DovecotServer;
 let manifest: StandardManifest;
 
@@ -38,6 +42,13 @@ async function messageIdsOnServer(): Promise<string[]> {
   const out = await server.doveadm(['-f', 'tab', 'fetch', '-u', manifest.user, 'hdr.message-id', 'mailbox', 'INBOX', 'all']);
   return out.split('\n').slice(1).map((line) => line.trim()).filter((line) => line !== '');
 }
+
+/** The writer a read-write account's session hands out: Pop3Writer behind the access guard. */
+function writerOf(fixture: ReturnType<typeof pop3Fixture>): MailWriter {
+  return guardedWriter(new Pop3Writer(fixture.store), () => accessOf(fixture.account), () => fixture.account.label);
+}
+
+const inbox = (id: string): { folder: string; uidValidity: undefined; ids: string[] } => ({ folder: 'INBOX', uidValidity: undefined, ids: [id] });
 
 function byConnection(lines: TrafficLine[]): Map<string, TrafficLine[]> {
   const map = new Map<string, TrafficLine[]>();
@@ -132,23 +143,23 @@ test('unknown ids and folders are notFound', async () => {
   const { store } = pop3Fixture(server);
   await assert.rejects(store.fetchRaw('INBOX', 'no-such-uidl'), (err: unknown) => MailError.is(err, 'notFound'));
   await assert.rejects(store.listMessages('Sent', 0, 10), (err: unknown) => MailError.is(err, 'notFound'));
-  await assert.rejects(store.deleteMessage('no-such-uidl'), (err: unknown) => MailError.is(err, 'notFound'));
+  await assert.rejects(writerOf(pop3Fixture(server, { account: { access: 'read-write' } })).deleteMessages(inbox('no-such-uidl')), (err: unknown) => MailError.is(err, 'notFound'));
   assert.equal((await messageIdsOnServer()).length, manifest.inbox.length);
 });
 
-test('deleteMessage removes exactly that message, matched by UIDL, and nothing else', async () => {
-  const browsing = pop3Fixture(server);
+test('deleting (read-write account) removes exactly that message, matched by UIDL, and nothing else', async () => {
+  const browsing = pop3Fixture(server, { account: { access: 'read-write' } });
   const before = await listAll(browsing.store, 50);
   const idAt = (position: number): string => before.find((m) => m.seq === position)!.id;
   const serverBefore = await messageIdsOnServer();
 
   // From the store that listed it (number hint checked with UIDL n) …
   const first = idAt(manifest.named.plain.position);
-  await browsing.store.deleteMessage(first);
+  await writerOf(browsing).deleteMessages(inbox(first));
   // … and from a fresh store, which finds it through the whole UIDL list.
-  const fresh = pop3Fixture(server);
+  const fresh = pop3Fixture(server, { account: { access: 'read-write' } });
   const second = idAt(manifest.named.flagged.position);
-  await fresh.store.deleteMessage(second);
+  await writerOf(fresh).deleteMessages(inbox(second));
 
   const afterIds = (await listAll(pop3Fixture(server).store, 50)).map((m) => m.id);
   assert.deepEqual(afterIds, before.map((m) => m.id).filter((id) => id !== first && id !== second));
@@ -171,7 +182,7 @@ test('deleteMessage removes exactly that message, matched by UIDL, and nothing e
 
   // The deleted message is gone for good; deleting it again changes nothing.
   await assert.rejects(fresh.store.fetchRaw('INBOX', first), (err: unknown) => MailError.is(err, 'notFound'));
-  await assert.rejects(fresh.store.deleteMessage(first), (err: unknown) => MailError.is(err, 'notFound'));
+  await assert.rejects(writerOf(fresh).deleteMessages(inbox(first)), (err: unknown) => MailError.is(err, 'notFound'));
   assert.equal((await messageIdsOnServer()).length, manifest.inbox.length - 2);
 });
 

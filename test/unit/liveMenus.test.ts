@@ -60,3 +60,17 @@ test('Clear Cache is on every account row, and the cache setting is documented w
   assert.match(setting?.markdownDescription ?? '', /`0` turns the cache off/);
   assert.match(setting?.markdownDescription ?? '', /never holds a password/);
 });
+
+test('Allow Changes for This Session is on read-only account rows, Make Read-Only for This Session on read-write ones; neither elsewhere', () => {
+  for (const features of [IMAP, POP3, undefined]) {
+    assert.ok(offered('mailInspector.allowChanges', accountContext(features)), 'a new account is read-only');
+    assert.ok(offered('mailInspector.allowChanges', accountContext(features, { writable: false })));
+    assert.ok(!offered('mailInspector.allowChanges', accountContext(features, { writable: true })));
+    assert.ok(offered('mailInspector.makeReadOnly', accountContext(features, { writable: true })));
+    assert.ok(!offered('mailInspector.makeReadOnly', accountContext(features, { writable: false })));
+    for (const writable of [true, false]) {
+      assert.ok(!offered('mailInspector.allowChanges', folderContext(true, false, features, { writable })));
+      assert.ok(!offered('mailInspector.makeReadOnly', folderContext(true, false, features, { writable })));
+    }
+  }
+});

@@ -46,6 +46,18 @@ describe('LoadedPage', () => {
     assert.equal(page.reachesLoaded(uidPage([12, 11], false), 10), true, 'the last page of the folder');
   });
 
+  test("a flag change carries the message's MODSEQ now: the next STORE UNCHANGEDSINCE sends it (our own change is no conflict)", () => {
+    const page = LoadedPage.first('INBOX', { ...uidPage([10, 9], false), messages: [{ ...summary(10), modseq: '100' }, { ...summary(9), modseq: '90' }] });
+    assert.deepEqual(page.apply({ type: 'flags', folder: 'INBOX', uidValidity: 7, id: '10', flags: ['\\Flagged'], modseq: '105' }), { kind: 'changed' });
+    assert.deepEqual([page.messages[0]?.flags, page.messages[0]?.modseq], [['\\Flagged'], '105']);
+    // The same flags at a newer MODSEQ (a change and its undo by another client) still move the MODSEQ on.
+    assert.deepEqual(page.apply({ type: 'flags', folder: 'INBOX', uidValidity: 7, id: '10', flags: ['\\Flagged'], modseq: '107' }), { kind: 'changed' });
+    assert.equal(page.messages[0]?.modseq, '107');
+    // Without CONDSTORE (no MODSEQ in the event) the one held stays.
+    assert.deepEqual(page.apply({ type: 'flags', folder: 'INBOX', uidValidity: 7, id: '9', flags: ['\\Seen'] }), { kind: 'changed' });
+    assert.equal(page.messages[1]?.modseq, '90');
+  });
+
   test('expunged messages go, without moving a UID cursor; flags follow another client', () => {
     const page = LoadedPage.first('INBOX', uidPage([10, 9, 8], true));
     assert.deepEqual(page.apply({ type: 'expunged', folder: 'INBOX', uidValidity: 7, ids: ['9', '2'], vanished: false }), { kind: 'changed' });

@@ -26,6 +26,9 @@ export function toFolderInfo(entry: ListResponse): FolderInfo {
     total: entry.status?.messages,
     unseen: entry.status?.unseen,
     size: undefined,
+    // imapflow 2.10 sets `subscribed` only to true (LSUB or LIST RETURN (SUBSCRIBED)) and, where the server reports no
+    // subscription state at all, marks every folder subscribed: a folder without it is therefore unsubscribed.
+    subscribed: entry.subscribed === true,
   };
 }
 

@@ -9,11 +9,12 @@ import { certificateTrust } from '../tls/certificateTrust';
 import { imapTlsTransport } from '../tls/imapTlsTransport';
 import { ConnectionTap, TrafficTap } from '../traffic/trafficTap';
 import { FolderSnapshot } from '../documents/folderState';
+import type { TransferMessage } from '../write/crossAccount';
 import { applyClientId, CLIENT_NAME, ClientId } from './clientId';
 import { folderSnapshot } from './folderSnapshot';
 import { sortFolders, toFolderInfo } from './folderMapping';
 import { trafficLogger } from './trafficLogger';
-import { highestBelow, parseUidSet, rangesOf, UidRange } from './uidSet';
+import { formatUidSet, highestBelow, parseUidSet, rangesOf, UidRange } from './uidSet';
 
 export interface ImapStoreOptions {
   limits: SessionLimits;
@@ -156,6 +157,26 @@ export class ImapStore implements MailStore, PartialFetcher {
     return this.fetchRawChecked(ref.folder, ref.id, ref.uidValidity, signal);
   }
 
+  /**
+   * One message for a transfer to another account (src/core/write/crossAccount.ts): its exact bytes (BODY.PEEK[],
+   * so \Seen is not set), its flags (without \Recent) and INTERNALDATE; refused when the folder's generation changed.
+   */
+  fetchForTransfer(ref: MessageRef, signal?: Cancel): Promise<TransferMessage> {
+    const uid = checkMessage(ref.folder, ref.id);
+    return this.run(signal, async (client) => {
+      const lock = await client.getMailboxLock(ref.folder, { readOnly: true });
+      try {
+        checkGeneration(client, ref.folder, ref.uidValidity);
+        const msg = await client.fetchOne(String(uid), { uid: true, source: true, flags: true, internalDate: true }, { uid: true });
+        if (!msg || !msg.source) throw new MailError('notFound', `Message UID ${uid} is no longer in ${ref.folder}.`);
+        const date = msg.internalDate === undefined ? undefined : new Date(msg.internalDate);
+        return { bytes: msg.source, flags: [...(msg.flags ?? [])].filter((f) => f.toLowerCase() !== '\\recent'), internalDate: date && !Number.isNaN(date.getTime()) ? date : undefined };
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
   /** fetchStructure for `{folder, uidValidity, uid}`; refused when the folder's generation changed since. */
   fetchStructureAt(ref: MessageRef, signal?: Cancel): Promise<{ structure: unknown; size: number; uidValidity: number }> {
     return this.fetchStructureChecked(ref.folder, ref.id, ref.uidValidity, signal);
@@ -190,6 +211,43 @@ export class ImapStore implements MailStore, PartialFetcher {
   }
 
   /**
+   * Runs read-only commands (a search: src/core/search/) on the command connection. With `folder`, it is EXAMINEd
+   * (never SELECTed, so nothing can set \Seen), NOOPed first when it stayed open (new mail is then known), and its
+   * generation checked against `uidValidity` when given; without, nothing is opened (ESEARCH IN names its folders).
+   */
+  async readOnly<T>(folder: string | undefined, uidValidity: number | undefined, signal: Cancel | undefined, work: (context: ReadContext) => Promise<T>): Promise<T> {
+    if (folder !== undefined) checkFolderName(folder);
+    return this.run(signal, async (client) => {
+      const note = (text: string): void => this.tap?.info(text);
+      if (folder === undefined) return work({ client, note, mailbox: undefined });
+      const wasOpen = client.mailbox !== false && client.mailbox.path === folder && client.mailbox.readOnly === true;
+      const lock = await client.getMailboxLock(folder, { readOnly: true });
+      try {
+        if (wasOpen) await client.noop();
+        checkGeneration(client, folder, uidValidity);
+        return await work({ client, note, mailbox: client.mailbox || undefined });
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  /**
+   * The envelopes of exactly these UIDs of `folder` (a page of search results), newest first: one UID FETCH of
+   * those UIDs, EXAMINEd; refused when the folder's generation is no longer `uidValidity`. UIDs that are gone are
+   * simply not in the answer.
+   */
+  async listMessagesByUids(folder: string, uids: readonly number[], uidValidity: number | undefined, signal?: Cancel): Promise<MessageSummary[]> {
+    for (const uid of uids) if (!Number.isInteger(uid) || uid < 1) throw new MailError('config', `${uid} is not a UID.`);
+    if (uids.length === 0) return [];
+    return this.readOnly(folder, uidValidity, signal, async ({ client }) => {
+      const messages: MessageSummary[] = [];
+      for await (const msg of client.fetch(formatUidSet(uids), { uid: true, flags: true, envelope: true, size: true }, { uid: true })) messages.push(toSummary(msg));
+      return messages.sort((a, b) => Number(b.id) - Number(a.id));
+    });
+  }
+
+  /**
    * Runs one write on the command connection: with `folder`, that folder is SELECTed read-write (only now: browsing
    * EXAMINEs it again afterwards) and its generation checked against `uidValidity`; without, nothing is selected
    * anew (CREATE, RENAME, DELETE, SUBSCRIBE). Unlike reads, a write is never sent a second time after a lost
@@ -202,8 +260,12 @@ export class ImapStore implements MailStore, PartialFetcher {
       async (client) => {
         const note = (text: string): void => this.tap?.info(text);
         if (folder === undefined) return work({ client, note, mailbox: undefined });
+        const wasOpen = client.mailbox !== false && client.mailbox.path === folder && !client.mailbox.readOnly;
         const lock = await client.getMailboxLock(folder, { readOnly: false });
         try {
+          // Still SELECTed from an earlier write: it learns of mail delivered since only in reply to a command (NOOP),
+          // and a UID FETCH/STORE of a UID it has not been told of yet would silently match nothing.
+          if (wasOpen) await client.noop();
           checkGeneration(client, folder, uidValidity);
           const mailbox = client.mailbox;
           if (!mailbox || mailbox.readOnly) throw new MailError('server', `The server opened "${folder}" read-only, so it cannot be changed.`, mailbox ? '[READ-ONLY]' : undefined);
@@ -533,6 +595,15 @@ export class ImapStore implements MailStore, PartialFetcher {
     this.lastCapabilities = capabilities;
     return { client, tap, capabilities };
   }
+}
+
+/** What a read-only command gets (ImapStore.readOnly): the command connection, the EXAMINEd folder (if any), a traffic note. */
+export interface ReadContext {
+  readonly client: ImapFlow;
+  /** imapflow's view of the EXAMINEd folder; undefined when none was asked for. */
+  readonly mailbox: MailboxObject | undefined;
+  /** A `--` line in the traffic channel, e.g. a search's count and the server's time. */
+  readonly note: (text: string) => void;
 }
 
 /** What a write gets: the command connection, the folder it SELECTed read-write (if any), and a traffic note. */

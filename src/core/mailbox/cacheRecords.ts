@@ -25,11 +25,12 @@ function isNumber(value: unknown): value is number {
 
 function toFolder(value: unknown): FolderInfo | undefined {
   if (!isFields(value)) return undefined;
-  const { path, name, delimiter, parentPath, specialUse, selectable, total, unseen, size } = value;
+  const { path, name, delimiter, parentPath, specialUse, selectable, total, unseen, size, subscribed } = value;
   if (typeof path !== 'string' || typeof name !== 'string' || typeof selectable !== 'boolean') return undefined;
+  if (subscribed !== undefined && typeof subscribed !== 'boolean') return undefined;
   if (!optionalString(delimiter) || !optionalString(parentPath) || !optionalNumber(total) || !optionalNumber(unseen) || !optionalNumber(size)) return undefined;
   if (specialUse !== undefined && !SPECIAL_USES.includes(specialUse as SpecialUse)) return undefined;
-  return { path, name, delimiter, parentPath, specialUse: specialUse as SpecialUse | undefined, selectable, total, unseen, size };
+  return { path, name, delimiter, parentPath, specialUse: specialUse as SpecialUse | undefined, selectable, total, unseen, size, ...(subscribed !== undefined ? { subscribed } : {}) };
 }
 
 export function readFolders(data: unknown): FolderInfo[] | undefined {
@@ -46,8 +47,9 @@ function toAddresses(value: unknown): Address[] | undefined {
 
 function toSummary(value: unknown): MessageSummary | undefined {
   if (!isFields(value)) return undefined;
-  const { id, seq, subject, messageId, size, flags } = value;
+  const { id, seq, subject, messageId, size, flags, modseq } = value;
   if (typeof id !== 'string' || !isNumber(seq) || typeof subject !== 'string' || !optionalString(messageId) || !isNumber(size)) return undefined;
+  if (modseq !== undefined && (typeof modseq !== 'string' || !/^\d+$/.test(modseq))) return undefined;
   if (!Array.isArray(flags) || !flags.every((f) => typeof f === 'string')) return undefined;
   const from = toAddresses(value.from);
   const to = toAddresses(value.to);
@@ -57,7 +59,7 @@ function toSummary(value: unknown): MessageSummary | undefined {
     date = new Date(value.date);
     if (Number.isNaN(date.getTime())) return undefined;
   } else if (value.date !== undefined && value.date !== null) return undefined;
-  return { id, seq, subject, from, to, date, messageId, size, flags: flags as string[] };
+  return { id, seq, subject, from, to, date, messageId, size, flags: flags as string[], ...(modseq !== undefined ? { modseq } : {}) };
 }
 
 export function readPage(data: unknown): MessagePage | undefined {

@@ -107,7 +107,7 @@ export class LoadedPage {
       }
       case 'flags':
         if (this.otherGeneration(event.uidValidity)) return { kind: 'none' };
-        return this.setFlags(event.id, event.flags) ? { kind: 'changed' } : { kind: 'none' };
+        return this.setFlags(event.id, event.flags, event.modseq) ? { kind: 'changed' } : { kind: 'none' };
       case 'resynced':
         // The individual events came first; a removal they did not carry (POP3 sends both) is applied here too.
         return this.remove(event.removed) > 0 ? { kind: 'changed' } : { kind: 'none' };
@@ -170,11 +170,17 @@ export class LoadedPage {
   }
 
   /** Another client changed a message's flags. Returns false when the message is not loaded or nothing changed. */
-  setFlags(id: MessageId, flags: readonly string[]): boolean {
+  /**
+   * The message's flags now, and with CONDSTORE its MODSEQ now: the next STORE UNCHANGEDSINCE sends that one, so
+   * a change of our own (or one seen from another client) is not taken for a conflict later.
+   */
+  setFlags(id: MessageId, flags: readonly string[], modseq?: string): boolean {
     const index = this.list.findIndex((m) => m.id === id);
     const held = this.list[index];
-    if (!held || sameFlags(held.flags, flags)) return false;
-    this.list[index] = { ...held, flags: [...flags] };
+    if (!held) return false;
+    const newModseq = modseq !== undefined && modseq !== held.modseq;
+    if (sameFlags(held.flags, flags) && !newModseq) return false;
+    this.list[index] = { ...held, flags: [...flags], ...(newModseq ? { modseq } : {}) };
     return true;
   }
 

@@ -23,6 +23,10 @@ const FORWARDED = [
   'fetchPartAt',
   'listMessagesByUid',
   'openWatchConnection',
+  // Search (src/core/search): read-only work on an EXAMINEd folder, pages by UID, POP3's short sessions.
+  'readOnly',
+  'listMessagesByUids',
+  'maildropSession',
 ] as const;
 
 /** A caching store that names the store it wraps (`origin`) and forwards that store's extra methods. */

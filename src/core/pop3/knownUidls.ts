@@ -79,6 +79,15 @@ export class KnownUidls {
     return { added: added.reverse(), removed };
   }
 
+  /** Messages this client deleted: no longer known, so the next check does not report them removed again. */
+  forget(ids: readonly MessageId[]): void {
+    const gone = new Set(ids.filter((id) => this.set.has(id)));
+    if (gone.size === 0) return;
+    this.ids = this.ids.filter((id) => !gone.has(id));
+    for (const id of gone) this.set.delete(id);
+    if (this.count !== undefined) this.count = Math.max(0, this.count - gone.size);
+  }
+
   private reset(): void {
     this.ids = [];
     this.set = new Set();

@@ -3,13 +3,19 @@ import { Cancel } from '../mailStore';
 import { FolderWatch, LiveBackend, PageCursor, SessionPage } from '../session/accountSession';
 import { Features } from '../session/features';
 import { Pop3Store, POP3_INBOX } from './pop3Store';
+import { Pop3Writer } from './pop3Writer';
 
 /**
  * The POP3 side of an AccountSession: "watching" the maildrop is Pop3Store's UIDL poll (a short session per
  * check, never holding the maildrop lock between checks); its events go to the emitter the store was given.
  */
 export class Pop3Live implements LiveBackend {
-  constructor(readonly store: Pop3Store, private readonly pollSeconds: number) {}
+  /** Deletion on the server (DELE by UIDL); the session guards it by the account's access mode. */
+  readonly writer: Pop3Writer;
+
+  constructor(readonly store: Pop3Store, private readonly pollSeconds: number) {
+    this.writer = new Pop3Writer(store);
+  }
 
   async connect(signal?: Cancel): Promise<Features> {
     const capa = await this.store.capabilities(signal);

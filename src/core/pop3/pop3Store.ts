@@ -6,6 +6,7 @@ import { pageRange } from '../paging';
 import { Features } from '../session/features';
 import { MessageId, SessionEvents, Subscription } from '../session/sessionEvents';
 import { TrafficTap } from '../traffic/trafficTap';
+import { markExactly } from './exactDeletion';
 import { diffByCount, KnownUidls, numbers, UidlChange } from './knownUidls';
 import { Pop3Poller } from './pop3Poller';
 import { Pop3CapabilityLists, Pop3Session } from './pop3Session';
@@ -41,7 +42,7 @@ const NO_HEADER: HeaderSummary = { subject: '', from: [], to: [], date: undefine
 /**
  * A POP3 account as a MailStore. Every call is one short session (connect, CAPA, STLS if asked, log
  * in, the work, QUIT); no session stays open in the background. Browsing never sends DELE; only
- * deleteMessage() does, for exactly one message matched by UIDL.
+ * deleteMessages() does (and the maildrop download, through maildropSession), for exactly the messages matched by UIDL.
  */
 export class Pop3Store implements MailStore {
   /** Aborted by close(): drops every session under way, including one still connecting. */
@@ -130,20 +131,51 @@ export class Pop3Store implements MailStore {
     });
   }
 
-  /**
-   * Deletes exactly the message whose UIDL is `messageId`: found by UIDL, checked again with `UIDL n`
-   * right before DELE, committed by QUIT. Any failure after DELE sends RSET (or drops the connection
-   * without QUIT), so nothing else can be deleted. Refused on a server without UIDL, where a message
-   * number from an earlier session may name another message.
-   */
+  /** Deletes exactly the message whose UIDL is `messageId` (see deleteMessages). */
   async deleteMessage(messageId: string, signal?: Cancel): Promise<void> {
-    await this.withSession(signal, async (s) => {
-      const n = await this.locate(s, messageId, true);
-      const recheck = await s.uidlOne(n);
-      if (recheck !== messageId) throw new MailError('notFound', `Message ${messageId} is no longer message ${n}; nothing was deleted.`);
-      await s.dele(n);
+    await this.deleteMessages([messageId], signal);
+  }
+
+  /**
+   * Deletes exactly the messages whose UIDLs are `ids`, in one session: each found by UIDL (all of them before
+   * any DELE), checked again with `UIDL n` right before its DELE, committed by QUIT. Any failure after a DELE
+   * sends RSET (or drops the connection without QUIT), so nothing is deleted then. Refused on a server without
+   * UIDL. Emits `expunged` and `counts` on `events`, so the tree follows. This is the unguarded protocol step:
+   * callers go through the session's writer (Pop3Writer), which the account's access mode guards.
+   */
+  async deleteMessages(ids: readonly string[], signal?: Cancel): Promise<readonly string[]> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const total = await this.withSession(signal, async (s) => {
+      const { count } = await s.stat(); // before DELE: STAT leaves out messages marked deleted (RFC 1939)
+      await markExactly(s, wanted, undefined, (id) => this.numberHints.get(id));
+      return count - wanted.length;
     });
+    this.noteRemoved(wanted, total);
+    return wanted;
+  }
+
+  /**
+   * One short session for a job of several steps (the maildrop download): `work` gets the logged-in session; when
+   * it throws, the session ends with RSET (nothing it marked is deleted), else with QUIT. Like every session here.
+   */
+  maildropSession<T>(work: (session: Pop3Session) => Promise<T>, signal?: Cancel): Promise<T> {
+    return this.withSession(signal, work);
+  }
+
+  /** The largest message fetchRaw() (and the download) retrieves, in bytes. */
+  get messageLimit(): number {
+    return this.options.maxMessageBytes ?? this.options.limits.maxLiteralBytes;
+  }
+
+  /** Messages deleted by a session of this store (committed by QUIT): forgets their numbers and tells `events`. */
+  noteRemoved(ids: readonly string[], total: number | undefined): void {
     this.numberHints.clear(); // numbers shift in the next session
+    if (ids.length === 0) return;
+    this.known.forget(ids);
+    const folder = POP3_INBOX;
+    this.events.emit({ type: 'expunged', folder, uidValidity: undefined, ids: [...ids], vanished: false });
+    if (total !== undefined) this.events.emit({ type: 'counts', folder, total, unseen: undefined });
   }
 
   /** The server's capabilities (CAPA after login when the server allows it, else before). */

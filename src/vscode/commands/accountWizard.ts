@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { AccountDefinition, defaultPort, hasControlCharacters, parseAccount, Protocol, Security, slugify } from '../../core/accounts/account';
+import { AccessMode } from '../../core/write/mailWriter';
+import { accessOf, AccountDefinition, defaultPort, hasControlCharacters, parseAccount, Protocol, Security, slugify } from '../../core/accounts/account';
 
 export interface WizardResult {
   account: AccountDefinition;
@@ -13,12 +14,12 @@ interface Pick<T> extends vscode.QuickPickItem {
   value: T;
 }
 
-const STEPS = 8;
+const STEPS = 9;
 
 /**
  * Asks for an account in quick inputs a person can finish by keyboard: protocol, host, security,
  * port, certificate check (verify, a private CA file, or allow invalid), user, password, display
- * name. Returns undefined when cancelled (Escape). The password may be left empty: it is then asked
+ * name, access (read-only, the default, or read-write). Returns undefined when cancelled (Escape). The password may be left empty: it is then asked
  * for on the first connection, once the server is reached and its certificate trusted.
  */
 export async function runAccountWizard(existing: AccountDefinition | undefined, takenIds: Set<string>): Promise<WizardResult | undefined> {
@@ -107,13 +108,25 @@ export async function runAccountWizard(existing: AccountDefinition | undefined, 
   );
   if (label === undefined) return undefined;
 
+  // Read-only first: a new account changes nothing on the server unless this is chosen on purpose.
+  const access = await pick<AccessMode>(title(9), 'Access', [
+    { label: 'Read-only', description: 'browse only, nothing changes (recommended)', value: 'read-only' },
+    { label: 'Read-write', description: 'changes only when you ask', value: 'read-write' },
+  ], existing ? accessOf(existing) : undefined);
+  if (!access) return undefined;
+
   let id = existing?.id ?? slugify(`${protocol}-${user}-${host.trim()}`);
   if (!existing) for (let n = 2; takenIds.has(id); n++) id = `${slugify(`${protocol}-${user}-${host.trim()}`)}-${n}`;
   // A trusted (pinned) certificate belongs to the server it was shown for: kept while host and port stay.
   const samePlace = existing !== undefined && existing.host === host.trim() && existing.port === Number(portText) && security !== 'none';
   const pinnedCertificate = samePlace ? existing.pinnedCertificate : undefined;
-  const account = parseAccount({ id, label: label.trim(), protocol, host: host.trim(), port: Number(portText), security, user, allowInvalidCertificate, caFile, pinnedCertificate, useApop: existing?.useApop ?? false });
+  const account = parseAccount({ id, label: label.trim(), protocol, host: host.trim(), port: Number(portText), security, user, allowInvalidCertificate, caFile, pinnedCertificate, useApop: existing?.useApop ?? false, access, ...(existing?.afterDownload ? { pop3: pop3Setting(existing.afterDownload) } : {}) });
   return { account, password: password === '' ? undefined : password };
+}
+
+/** The `pop3` setting object parseAccount reads back, so editing an account keeps its after-download policy. */
+function pop3Setting(after: NonNullable<AccountDefinition['afterDownload']>): Record<string, unknown> {
+  return after.policy === 'leaveCopy' ? { afterDownload: after.policy, leaveCopyDays: after.days } : { afterDownload: after.policy };
 }
 
 async function pick<T>(title: string, placeholder: string, items: Pick<T>[], current: T | undefined): Promise<T | undefined> {

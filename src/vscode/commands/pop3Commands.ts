@@ -1,24 +1,15 @@
 import * as vscode from 'vscode';
-import { Cancel, MailStore } from '../../core/mailStore';
+import { POP3_INBOX } from '../../core/pop3/pop3Store';
 import { AccountService } from '../accountService';
 import { AccountsTreeProvider } from '../tree/accountsTree';
 import { MessageNode } from '../tree/nodes';
 import { formatAddress, formatDate } from '../tree/messageLabels';
 import { reportError } from './reportError';
 
-/** A store that can delete one message on the server (what the `deleteOnServer` feature promises). */
-interface ServerDeleter {
-  deleteMessage(messageId: string, signal?: Cancel): Promise<void>;
-}
-
-function canDelete(store: MailStore | undefined): store is MailStore & ServerDeleter {
-  return typeof (store as Partial<ServerDeleter> | undefined)?.deleteMessage === 'function';
-}
-
 /**
- * "Delete from Server…": the only way Mail Inspector ever sends DELE. It names the message, asks for a
- * modal confirmation, and deletes exactly that message (the store matches it by UIDL again in the same
- * session) before QUIT.
+ * "Delete from Server…": names the message, asks for a modal confirmation, and deletes exactly that message
+ * through the session's writer (matched by UIDL again in the same session, before QUIT). The writer is guarded
+ * by the account's access mode, so a read-only account refuses in the core, before anything is sent.
  */
 export function registerPop3Commands(accounts: AccountService, tree: AccountsTreeProvider, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
@@ -26,11 +17,10 @@ export function registerPop3Commands(accounts: AccountService, tree: AccountsTre
       if (!(node instanceof MessageNode)) return;
       // Offered by feature (the menu shows it on `feature-deleteOnServer` rows); asked again here for the palette and stale rows.
       const session = await accounts.session(node.account);
-      if (!session.supports('deleteOnServer') || !canDelete(session.store)) {
+      if (!session.supports('deleteOnServer')) {
         void vscode.window.showInformationMessage(`${node.account.label} does not delete messages on the server.`);
         return;
       }
-      const store = session.store;
       const m = node.message;
       const choice = await vscode.window.showWarningMessage(
         `Delete "${m.subject || '(no subject)'}" from the server?`,
@@ -42,7 +32,9 @@ export function registerPop3Commands(accounts: AccountService, tree: AccountsTre
       );
       if (choice !== 'Delete from Server') return;
       try {
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting "${m.subject}" from ${node.account.label}` }, () => store.deleteMessage(m.id));
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deleting "${m.subject}" from ${node.account.label}` }, () =>
+          session.writer.deleteMessages({ folder: POP3_INBOX, uidValidity: undefined, ids: [m.id] }),
+        );
         log.info(`Deleted UIDL ${m.id} ("${m.subject}") from ${node.account.label}.`);
         // The count, size and page of the maildrop changed: reload the account.
         tree.refresh(node.parent.parent);

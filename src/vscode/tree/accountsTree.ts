@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AccountDefinition } from '../../core/accounts/account';
+import { accessOf, AccountDefinition } from '../../core/accounts/account';
 import { fromNodeError, MailError } from '../../core/errors';
 import { FolderInfo, MessageSummary } from '../../core/mailStore';
 import { MessageInspector } from '../../core/inspect/messageInspector';
@@ -9,6 +9,7 @@ import { PartTree } from '../../core/mime/partTree';
 import { AccountSession, PageCursor } from '../../core/session/accountSession';
 import { Features } from '../../core/session/features';
 import { ConnectionState, SessionEvent } from '../../core/session/sessionEvents';
+import { AccessMode } from '../../core/write/mailWriter';
 import { AccountService, AccountSessionEvent } from '../accountService';
 import { MessageRef } from '../documents/uris';
 import { MessageInspectors } from '../inspection/inspectors';
@@ -49,6 +50,8 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
   private visible = true;
   /** Accounts whose counts are to be asked again shortly (after events changed them). */
   private readonly countsDue = new Map<string, NodeJS.Timeout>();
+  /** The saved searches' result nodes (setSearchRows). */
+  private searchRows: ((parent: AccountNode | FolderNode) => Promise<TreeNode[]>) | undefined;
 
   constructor(
     private readonly accounts: AccountService,
@@ -156,6 +159,50 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
 
   watchedFolder(account: AccountDefinition): string | undefined {
     return this.accounts.state(account.id) === 'closed' ? undefined : this.accounts.peek(account.id)?.watchedFolder;
+  }
+
+  access(account: AccountDefinition): AccessMode {
+    return this.accounts.peek(account.id)?.access ?? accessOf(account);
+  }
+
+  showUnsubscribed(): boolean {
+    return this.accounts.settings.showUnsubscribedFolders;
+  }
+
+  /** Gives the saved searches' result nodes (src/vscode/search/searchCommands.ts); none until it is set. */
+  setSearchRows(rows: (parent: AccountNode | FolderNode) => Promise<TreeNode[]>): void {
+    this.searchRows = rows;
+  }
+
+  async searchNodes(parent: AccountNode | FolderNode): Promise<TreeNode[]> {
+    try {
+      return this.searchRows ? await this.searchRows(parent) : [];
+    } catch (error) {
+      // A search never hides the folder's own rows.
+      this.log?.warn(`${parent.account.label}: the saved searches could not be shown: ${describe(error)}`);
+      return [];
+    }
+  }
+
+  /** The node with this id as the view has it, if it was shown. */
+  knownNode(id: string): TreeNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Renders the node with this id again (its row and, when expanded, its children), if it is shown. */
+  renderNode(id: string): void {
+    this.fire(id);
+  }
+
+  /** The account's folder list as the tree holds it (listing it first if needed), for pickers (Move to…). */
+  async folderList(account: AccountDefinition): Promise<FolderInfo[]> {
+    return this.folders(account);
+  }
+
+  /** The messages of a folder loaded so far (undefined when it was not listed), and whether older ones exist. */
+  loadedMessages(accountId: string, folder: string): { messages: readonly MessageSummary[]; hasMore: boolean } | undefined {
+    const page = this.pages.get(pageKey(accountId, folder));
+    return page ? { messages: page.messages, hasMore: page.hasMore } : undefined;
   }
 
   /** A folder's messages were listed for the view: it is expanded (also when VS Code restored it), so it is kept live. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AccountDefinition } from '../../core/accounts/account';
+import { accessOf, AccountDefinition } from '../../core/accounts/account';
 import { MailError } from '../../core/errors';
 import { FolderInfo, MessageSummary } from '../../core/mailStore';
 import { MessageInspector } from '../../core/inspect/messageInspector';
@@ -9,9 +9,11 @@ import { partNodes } from './partNodes';
 import { formatBytesExact } from '../../core/format';
 import { errorRowText } from '../../core/errorText';
 import { folderDescription, folderTooltipCounts } from '../../core/folderText';
+import { shownFolders } from '../../core/folderVisibility';
 import { Feature, Features } from '../../core/session/features';
 import { ConnectionState } from '../../core/session/sessionEvents';
 import { accountContext, folderContext, messageContext } from '../../core/treeContext';
+import { AccessMode } from '../../core/write/mailWriter';
 import { escapeMarkdown } from './markdown';
 import { flagState, formatAddress, formatDate } from './messageLabels';
 import { TreeNode } from './treeNode';
@@ -34,6 +36,12 @@ export interface TreeBackend {
   watchedFolder(account: AccountDefinition): string | undefined;
   /** A folder's messages are shown (it is expanded, also when VS Code restored the expansion): keep it live. */
   folderShown(node: FolderNode): void;
+  /** The account's access mode now: its session's (which "Allow Changes for This Session" may switch), else its setting. */
+  access(account: AccountDefinition): AccessMode;
+  /** Whether folders the server reports as unsubscribed are listed (mailInspector.showUnsubscribedFolders). */
+  showUnsubscribed(): boolean;
+  /** The saved searches' result nodes under an account (searches of every folder) or a folder (src/vscode/search). */
+  searchNodes(parent: AccountNode | FolderNode): Promise<TreeNode[]>;
 }
 
 /** What the account row says about its session, and its icon. Nothing for a session that is idle or not used yet. */
@@ -43,6 +51,17 @@ const STATE_TEXT: Partial<Record<ConnectionState, { word: string; icon: string; 
   offline: { word: 'offline', icon: 'debug-disconnect', tooltip: 'Offline: the server cannot be reached; what was fetched before is shown from the cache.' },
   reconnecting: { word: 'reconnecting…', icon: 'sync~spin', tooltip: 'Reconnecting: the connection was lost and is being opened again.' },
 };
+
+/** The account row's words for its access: read-write is shown, read-only (the default) is not. */
+function accessText(mode: AccessMode, setting: AccessMode): { description: string; tooltip: string } {
+  const forSession = mode !== setting ? ` for this session (the account's "access" setting says ${setting})` : '';
+  return mode === 'read-write'
+    ? {
+        description: ' · read-write',
+        tooltip: `$(unlock) **Read-write**${forSession}: flags, folders, copies, moves, deletions and uploads are made when you ask for them; each write shows its commands in the traffic.`,
+      }
+    : { description: '', tooltip: `$(lock) **Read-only**${forSession}: nothing on the server is changed; every write is refused before anything is sent.` };
+}
 
 function supports(features: Features | undefined, feature: Feature): boolean {
   return features?.supports(feature) ?? false;
@@ -75,10 +94,14 @@ export class AccountNode extends TreeNode {
     const unencrypted = a.security === 'none';
     const state = this.backend.state(a);
     const shown = state ? STATE_TEXT[state] : undefined;
-    item.description = `${a.protocol.toUpperCase()} · ${a.host}:${a.port}${unencrypted ? ' · unencrypted' : ''}${shown ? ` · ${shown.word}` : ''}`;
+    const mode = this.backend.access(a);
+    const writable = mode === 'read-write';
+    const access = accessText(mode, accessOf(a));
+    item.description = `${a.protocol.toUpperCase()} · ${a.host}:${a.port}${unencrypted ? ' · unencrypted' : ''}${shown ? ` · ${shown.word}` : ''}${access.description}`;
+    // Read-write shows in the icon too: a pencil (or the state's icon) in orange, whatever the state.
     item.iconPath = unencrypted
       ? new vscode.ThemeIcon('unlock', new vscode.ThemeColor('problemsWarningIcon.foreground'))
-      : new vscode.ThemeIcon(shown?.icon ?? 'account', state === 'live' ? new vscode.ThemeColor('charts.green') : undefined);
+      : new vscode.ThemeIcon(shown?.icon ?? (writable ? 'edit' : 'account'), writable ? new vscode.ThemeColor('charts.orange') : state === 'live' ? new vscode.ThemeColor('charts.green') : undefined);
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${escapeMarkdown(a.label)}**\n\n`);
     tooltip.appendMarkdown(`${a.protocol.toUpperCase()} · ${escapeMarkdown(a.user)} @ ${escapeMarkdown(a.host)}:${a.port}\n\n`);
@@ -86,26 +109,29 @@ export class AccountNode extends TreeNode {
       a.security === 'tls' ? 'Implicit TLS' : a.security === 'starttls' ? 'STARTTLS (required)' : '$(warning) **Unencrypted**: the password and mail cross the network in clear.',
     );
     if (a.allowInvalidCertificate) tooltip.appendMarkdown('\n\n$(warning) Invalid certificates are accepted for this account.');
+    tooltip.appendMarkdown(`\n\n${access.tooltip}`);
     if (shown) tooltip.appendMarkdown(`\n\n${escapeMarkdown(shown.tooltip)}`);
     const watched = this.backend.watchedFolder(a);
     if (watched !== undefined && (state === 'live' || state === 'polling')) tooltip.appendMarkdown(`\n\nWatching: ${escapeMarkdown(watched)}`);
     tooltip.supportThemeIcons = true;
     item.tooltip = tooltip;
-    item.contextValue = accountContext(this.backend.features(a));
+    item.contextValue = accountContext(this.backend.features(a), { writable });
     item.id = this.id;
     return item;
   }
 
   override async getChildren(): Promise<TreeNode[]> {
     const folders = await this.backend.folders(this.account);
-    return folderChildren(this, this.account, folders, undefined, this.backend);
+    return [...folderChildren(this, this.account, folders, undefined, this.backend), ...(await this.backend.searchNodes(this))];
   }
 }
 
 function folderChildren(parent: TreeNode, account: AccountDefinition, all: FolderInfo[], parentPath: string | undefined, backend: TreeBackend): FolderNode[] {
   const known = new Set(all.map((f) => f.path));
+  const shown = backend.showUnsubscribed() ? undefined : shownFolders(all);
   return all
     .filter((f) => (parentPath === undefined ? f.parentPath === undefined || !known.has(f.parentPath) : f.parentPath === parentPath))
+    .filter((f) => shown === undefined || shown.has(f.path))
     .map((f) => new FolderNode(parent, account, f, all, backend));
 }
 
@@ -153,10 +179,11 @@ export class FolderNode extends TreeNode {
     if (noFolders) tooltip.appendMarkdown('POP3 has no folders: this is the whole maildrop, one list of messages on the server.\n\n');
     for (const line of folderTooltipCounts(f, this.all)) tooltip.appendMarkdown(`${escapeMarkdown(line)}\n\n`);
     if (f.specialUse) tooltip.appendMarkdown(`Special use: ${f.specialUse}\n\n`);
+    if (f.subscribed === false) tooltip.appendMarkdown('Not subscribed: other mail clients may not list it ("Subscribe" lists it again).\n\n');
     if (!f.selectable) tooltip.appendMarkdown('The server marks this folder \\\\Noselect: it only holds other folders.');
     if (watched) tooltip.appendMarkdown(supports(features, 'idle') ? 'Live: the server pushes new mail, expunges and flag changes (IDLE) while the folder is expanded.' : 'Checked for changes every few seconds (mailInspector.pollSeconds) while the folder is expanded.');
     item.tooltip = tooltip;
-    item.contextValue = folderContext(f.selectable, watched, features);
+    item.contextValue = folderContext(f.selectable, watched, features, { writable: this.backend.access(this.account) === 'read-write', subscribed: f.subscribed, specialUse: f.specialUse });
     return item;
   }
 
@@ -165,7 +192,7 @@ export class FolderNode extends TreeNode {
     if (!this.folder.selectable) return subfolders;
     const page = await this.backend.messages(this.account, this.folder);
     this.backend.folderShown(this);
-    const nodes: TreeNode[] = [...subfolders];
+    const nodes: TreeNode[] = [...subfolders, ...(await this.backend.searchNodes(this))];
     if (page.warning) nodes.push(new NoticeNode(this, `${this.id}:warning`, page.warning, 'warning'));
     nodes.push(...page.messages.map((m) => new MessageNode(this, this.account, this.folder, m, this.backend, page.uidValidity)));
     if (page.hasMore) nodes.push(new LoadMoreNode(this));
@@ -216,7 +243,9 @@ export class MessageNode extends TreeNode {
     const item = new vscode.TreeItem(subject, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const note = this.backend.partTreeNote(this.id);
-    item.description = `${formatAddress(m.from)} · ${formatDate(m.date)}${note ? ` · ⚠ ${note}` : ''}`;
+    // Keywords (flags without a backslash: `$Junk`, `project-x`) are marked on the row; system flags show in the icon.
+    const keywords = m.flags.filter((f) => !f.startsWith('\\'));
+    item.description = `${formatAddress(m.from)} · ${formatDate(m.date)}${keywords.length ? ` · 🏷 ${keywords.join(' ')}` : ''}${note ? ` · ⚠ ${note}` : ''}`;
     item.iconPath = state.flagged
       ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
       : state.answered
@@ -233,15 +262,16 @@ export class MessageNode extends TreeNode {
     t.appendMarkdown(`Size: ${escapeMarkdown(formatBytesExact(m.size))}\n\n`);
     const status = [state.unread ? 'unread' : hasFlags ? 'read' : '', state.flagged ? 'flagged' : '', state.answered ? 'answered' : '', state.forwarded ? 'forwarded' : '', state.draft ? 'draft' : '', state.deleted ? 'marked deleted' : ''].filter(Boolean);
     if (status.length) t.appendMarkdown(`Status: ${status.join(', ')}\n\n`);
+    const systemFlags = m.flags.filter((f) => f.startsWith('\\'));
     t.appendMarkdown(
       hasFlags || (features === undefined && m.flags.length > 0)
-        ? `UID ${escapeMarkdown(m.id)} · Flags: ${escapeMarkdown(m.flags.join(' ') || '(none)')}`
+        ? `UID ${escapeMarkdown(m.id)} · Flags: ${escapeMarkdown(systemFlags.join(' ') || '(none)')} · Keywords: ${escapeMarkdown(keywords.join(' ') || '(none)')}${m.modseq ? ` · MODSEQ ${escapeMarkdown(m.modseq)}` : ''}`
         : features === undefined
           ? `Id ${escapeMarkdown(m.id)}`
           : `UIDL ${escapeMarkdown(m.id)} · POP3 has no flags`,
     );
     item.tooltip = t;
-    item.contextValue = messageContext(features);
+    item.contextValue = messageContext(features, { writable: this.backend.access(this.account) === 'read-write', ...(hasFlags ? { flags: m.flags } : {}) });
     item.command = { command: 'mailInspector.openMessage', title: 'Open Message', arguments: [this] };
     item.resourceUri = undefined;
     return item;

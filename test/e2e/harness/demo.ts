@@ -88,5 +88,8 @@ function demoNotes(accounts: DemoAccount[]): string {
     '',
     'Right-click an account and choose **Show Traffic** to see every command and response (the password is masked).',
     '',
+    'The accounts are read-only: nothing you do changes the demo mailbox. To try flags, folders, moves (drag a message',
+    'onto a folder) and Undo, right-click **Demo IMAP** and choose **Allow Changes for This Session**.',
+    '',
   ].join('\n');
 }

@@ -13,6 +13,8 @@ export interface AccountAnswers {
   password: string;
   /** Default: accept the prefilled "user@host". */
   displayName?: string;
+  /** The last step; default: Read-only (the first choice). */
+  access?: 'Read-only' | 'Read-write';
 }
 
 export class AccountWizard {
@@ -34,6 +36,7 @@ export class AccountWizard {
     if (!(await this.quickInput.isPassword())) throw new Error('the Password step is not a password box: the password would show on screen');
     await this.quickInput.enter('Password', a.password);
     const name = a.displayName === undefined ? await this.quickInput.accept('Display name') : (await this.quickInput.enter('Display name', a.displayName), a.displayName);
+    await this.quickInput.pick(a.access ?? 'Read-only', 'Access');
     await this.quickInput.waitClosed();
     return name;
   }

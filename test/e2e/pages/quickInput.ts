@@ -41,6 +41,9 @@ export class QuickInput {
   /** Chooses the item labelled `label` in the current quick pick (after waiting for `step`, if given). */
   async pick(label: string, step?: string): Promise<void> {
     if (step) await this.waitForStep(step);
+    // The pointer may rest on another row whose hover (a truncated description) covers this one: move it to the
+    // input box first, which closes that hover.
+    await this.input.hover();
     await this.item(label).first().click();
   }
 

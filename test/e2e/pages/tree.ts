@@ -144,6 +144,33 @@ export class TreeView {
     }
   }
 
+  /** The entries of the row's context menu (right click), in order, submenus by their own label; the menu is closed again. */
+  async contextMenuItems(label: string): Promise<string[]> {
+    const menu = this.page.locator('.monaco-menu').first();
+    await (await this.scrollTo(label)).click({ button: 'right' });
+    await menu.waitFor();
+    const items = await menu.locator('.action-item:not(.disabled) .action-label').allTextContents();
+    await this.page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    return items.map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** Drags the row `source` onto the row `target` (both scrolled into view), as a person would with the mouse (HTML5 drag and drop). */
+  async dragTo(source: string, target: string): Promise<void> {
+    const to = await this.scrollTo(target);
+    const from = await this.scrollTo(source);
+    await this.dismissHover();
+    const [a, b] = [await from.boundingBox(), await to.boundingBox()];
+    if (!a || !b) throw new Error(`the rows "${source}" and "${target}" are not both on screen`);
+    // Press on the source, move a little (the drag starts), then over the target in steps (dragenter, dragover), release.
+    await this.page.mouse.move(a.x + a.width / 3, a.y + a.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(a.x + a.width / 3 + 8, a.y + a.height / 2 + 4, { steps: 4 });
+    await this.page.mouse.move(b.x + b.width / 3, b.y + b.height / 2, { steps: 12 });
+    await this.page.mouse.move(b.x + b.width / 3 + 4, b.y + b.height / 2, { steps: 2 });
+    await this.page.mouse.up();
+  }
+
   /** Clicks an inline action button of the row (shown on hover), found by its title. */
   async inlineAction(label: string, title: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {

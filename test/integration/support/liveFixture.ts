@@ -27,8 +27,7 @@ export interface LiveHandle {
 }
 
 /** An AccountSession (IMAP over TLS) on the test server, with its traffic and events recorded. */
-export function liveSession(server: DovecotServer, options: Partial<SessionOptions> = {}): LiveHandle {
-  const user = server.users[0]!;
+export function liveSession(server: DovecotServer, options: Partial<SessionOptions> = {}, user = server.users[0]!): LiveHandle {
   const account: AccountDefinition = {
     id: 'live',
     label: 'live',
