@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { MailError } from '../../src/core/errors';
 import { FLAG_COMMANDS, FlagCommand } from '../../src/core/write/flagCommands';
 import { FlagChange, LoadedFlags } from '../../src/core/write/mailWriter';
-import { DovecotServer, startDovecot } from '../servers/dovecot';
+import { capabilitiesWithout, DovecotServer, startDovecot } from '../servers/dovecot';
 import { isEvent, LiveHandle, liveSession, seedMessages } from './support/liveFixture';
 import { byUid, MessageState, OtherClient } from './support/otherClient';
 
@@ -15,8 +15,6 @@ let server: DovecotServer;
 let other: OtherClient;
 const USER = (): string => server.users[0]!.user;
 const handles: LiveHandle[] = [];
-const FULL_CAPABILITIES =
-  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
 
 before(async () => {
   server = await startDovecot();
@@ -223,9 +221,7 @@ test('keywords and system flags are checked before anything is sent', async () =
 });
 
 test('without CONDSTORE: the flags before are fetched first, STORE goes without UNCHANGEDSINCE, and Undo is still exact', async () => {
-  const capabilities = FULL_CAPABILITIES.split(' ')
-    .filter((c) => c !== 'CONDSTORE' && c !== 'QRESYNC')
-    .join(' ');
+  const capabilities = capabilitiesWithout('CONDSTORE', 'QRESYNC');
   const second = await startDovecot({ imapCapability: capabilities });
   try {
     await second.addMessages(second.users[0]!.user, 'Plain', [...seedMessages('read', 1, 'S'), ...seedMessages('unread', 2)]);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
 import { MailError } from '../../src/core/errors';
-import { DovecotServer, startDovecot } from '../servers/dovecot';
+import { capabilitiesWithout, DovecotServer, startDovecot } from '../servers/dovecot';
 import { isEvent, LiveHandle, liveSession, seedMessages } from './support/liveFixture';
 import { OtherClient } from './support/otherClient';
 
@@ -15,8 +15,6 @@ let other: OtherClient;
 const USER = (): string => server.users[0]!.user;
 const handles: LiveHandle[] = [];
 
-const DOVECOT_CAPABILITIES =
-  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
 
 before(async () => {
   server = await startDovecot();
@@ -185,9 +183,7 @@ test('unsubscribe and subscribe: the other client\'s LSUB follows, and the folde
 });
 
 test('a Dovecot without UNSELECT (and with CREATE-SPECIAL-USE): renaming the folder selected read-write expunges nothing; CREATE … (USE (\\Archive))', async () => {
-  const capabilities = `${DOVECOT_CAPABILITIES.split(' ')
-    .filter((c) => c !== 'UNSELECT')
-    .join(' ')} CREATE-SPECIAL-USE`;
+  const capabilities = `${capabilitiesWithout('UNSELECT')} CREATE-SPECIAL-USE`;
   const second = await startDovecot({ imapCapability: capabilities });
   try {
     await second.addMessages(second.users[0]!.user, 'Papierkorb', seedMessages('trash', 2));

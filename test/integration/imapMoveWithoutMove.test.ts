@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { MailError } from '../../src/core/errors';
 import { formatTrafficLine } from '../../src/core/traffic/trafficTap';
 import { UndoPlan } from '../../src/core/write/mailWriter';
-import { DovecotServer, startDovecot } from '../servers/dovecot';
+import { capabilitiesWithout, DovecotServer, startDovecot } from '../servers/dovecot';
 import { isEvent, LiveHandle, liveSession } from './support/liveFixture';
 import { OtherClient } from './support/otherClient';
 
@@ -11,12 +11,6 @@ import { OtherClient } from './support/otherClient';
 // CAPABILITY list narrowed (`imap_capability`), each result checked by python3 imaplib. With UIDPLUS a move is
 // COPY + STORE \Deleted + UID EXPUNGE of exactly the moved messages; without it, only a plain EXPUNGE could remove
 // the originals, and it would take the folder's other \Deleted messages too, so that happens only when asked.
-const DOVECOT_CAPABILITIES =
-  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
-const without = (...caps: string[]): string =>
-  DOVECOT_CAPABILITIES.split(' ')
-    .filter((c) => !caps.includes(c))
-    .join(' ');
 
 function message(name: string): string {
   return [`From: seed@example.com`, 'To: alice@example.com', `Subject: ${name}`, `Message-ID: <${name}@example.com>`, '', `Body of ${name}.`, ''].join('\r\n');
@@ -51,7 +45,7 @@ async function bytesOf(other: OtherClient, folder: string): Promise<Map<number, 
 describe('a Dovecot without MOVE (UIDPLUS offered)', () => {
   let s: Setup;
   before(async () => {
-    s = await setUp(without('MOVE'));
+    s = await setUp(capabilitiesWithout('MOVE'));
   });
   after(() => tearDown(s));
 
@@ -91,7 +85,7 @@ describe('a Dovecot without MOVE (UIDPLUS offered)', () => {
 describe('a Dovecot without MOVE, UIDPLUS and SPECIAL-USE', () => {
   let s: Setup;
   before(async () => {
-    s = await setUp(without('MOVE', 'UIDPLUS', 'SPECIAL-USE'));
+    s = await setUp(capabilitiesWithout('MOVE', 'UIDPLUS', 'SPECIAL-USE'));
   });
   after(() => tearDown(s));
 

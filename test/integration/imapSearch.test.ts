@@ -7,7 +7,7 @@ import { searchFolder } from '../../src/core/search/imapSearch';
 import { searchFolders } from '../../src/core/search/multiFolderSearch';
 import { resultPage } from '../../src/core/search/resultPage';
 import { criteria as c, SearchQuery } from '../../src/core/search/searchCriteria';
-import { DovecotServer, startDovecot } from '../servers/dovecot';
+import { capabilitiesWithout, DovecotServer, startDovecot } from '../servers/dovecot';
 import { generateMessage } from '../servers/sampleMail';
 import { ImapHandle, imapStore } from './support/imapFixture';
 import { flagsAndModseqs, imaplibSearch, OracleQuery } from './support/imaplibSearch';
@@ -18,11 +18,7 @@ import { SEARCH_MAIL_COUNT, seedOtherFolder, seedSearchMail } from './support/se
 
 const FOLDER = 'Search';
 const OTHER = 'Archive 2026';
-const DOVECOT_CAPABILITIES =
-  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
-const WITHOUT_ESEARCH = DOVECOT_CAPABILITIES.split(' ')
-  .filter((cap) => !['ESEARCH', 'ESORT', 'CONTEXT=SEARCH', 'SEARCHRES'].includes(cap))
-  .join(' ');
+const WITHOUT_ESEARCH = capabilitiesWithout('ESEARCH', 'ESORT', 'CONTEXT=SEARCH', 'SEARCHRES');
 
 interface Case {
   readonly name: string;

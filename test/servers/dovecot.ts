@@ -336,6 +336,17 @@ class RunningDovecot implements DovecotServer {
  * second instance with `ssl = no` sharing the same users and mail, for servers that offer no TLS.
  * Everything lives in a fresh temporary folder that `stop()` removes.
  */
+/** Dovecot 2.3's CAPABILITY list after login, as the test server announces it (the default `imap_capability`). */
+export const DOVECOT_CAPABILITIES =
+  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
+
+/** An `imapCapability` value: Dovecot's list without `caps`, to play a server that lacks them (IDLE, MOVE, UIDPLUS…). */
+export function capabilitiesWithout(...caps: string[]): string {
+  return DOVECOT_CAPABILITIES.split(' ')
+    .filter((c) => !caps.includes(c))
+    .join(' ');
+}
+
 export async function startDovecot(options: DovecotOptions = {}): Promise<DovecotServer> {
   const missing = REQUIRED.filter((file) => !existsSync(file));
   if (missing.length > 0) throw new Error(`Dovecot is not installed (${missing.join(', ')} missing): run \`node scripts/ensureSystem.mjs\`.`);
