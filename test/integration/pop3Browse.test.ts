@@ -4,7 +4,7 @@ import { MailError } from '../../src/core/errors';
 import { MessageSummary } from '../../src/core/mailStore';
 import { accessOf } from '../../src/core/accounts/account';
 import { Pop3Store } from '../../src/core/pop3/pop3Store';
-import { Pop3Writer } from '../../src/core/pop3/pop3Writer';
+import { pop3Writer } from '../../src/core/pop3/pop3Writer';
 import { guardedWriter } from '../../src/core/write/guardedWriter';
 import { MailWriter } from '../../src/core/write/mailWriter';
 import { TrafficLine } from '../../src/core/traffic/trafficLine';
@@ -43,9 +43,9 @@ async function messageIdsOnServer(): Promise<string[]> {
   return out.split('\n').slice(1).map((line) => line.trim()).filter((line) => line !== '');
 }
 
-/** The writer a read-write account's session hands out: Pop3Writer behind the access guard. */
+/** The writer a read-write account's session hands out: pop3Writer behind the access guard. */
 function writerOf(fixture: ReturnType<typeof pop3Fixture>): MailWriter {
-  return guardedWriter(new Pop3Writer(fixture.store), () => accessOf(fixture.account), () => fixture.account.label);
+  return guardedWriter(pop3Writer(fixture.store), () => accessOf(fixture.account), () => fixture.account.label);
 }
 
 const inbox = (id: string): { folder: string; uidValidity: undefined; ids: string[] } => ({ folder: 'INBOX', uidValidity: undefined, ids: [id] });

@@ -3,7 +3,8 @@ import { Cancel } from '../mailStore';
 import { FolderWatch, LiveBackend, PageCursor, SessionPage } from '../session/accountSession';
 import { Features } from '../session/features';
 import { Pop3Store, POP3_INBOX } from './pop3Store';
-import { Pop3Writer } from './pop3Writer';
+import { MailWriter } from '../write/mailWriter';
+import { pop3Writer } from './pop3Writer';
 
 /**
  * The POP3 side of an AccountSession: "watching" the maildrop is Pop3Store's UIDL poll (a short session per
@@ -11,10 +12,10 @@ import { Pop3Writer } from './pop3Writer';
  */
 export class Pop3Live implements LiveBackend {
   /** Deletion on the server (DELE by UIDL); the session guards it by the account's access mode. */
-  readonly writer: Pop3Writer;
+  readonly writer: MailWriter;
 
   constructor(readonly store: Pop3Store, private readonly pollSeconds: number) {
-    this.writer = new Pop3Writer(store);
+    this.writer = pop3Writer(store);
   }
 
   async connect(signal?: Cancel): Promise<Features> {

@@ -141,7 +141,7 @@ export class Pop3Store implements MailStore {
    * any DELE), checked again with `UIDL n` right before its DELE, committed by QUIT. Any failure after a DELE
    * sends RSET (or drops the connection without QUIT), so nothing is deleted then. Refused on a server without
    * UIDL. Emits `expunged` and `counts` on `events`, so the tree follows. This is the unguarded protocol step:
-   * callers go through the session's writer (Pop3Writer), which the account's access mode guards.
+   * callers go through the session's writer (pop3Writer), which the account's access mode guards.
    */
   async deleteMessages(ids: readonly string[], signal?: Cancel): Promise<readonly string[]> {
     const wanted = [...new Set(ids)];
