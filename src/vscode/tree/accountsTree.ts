@@ -340,11 +340,18 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
         this.log?.warn(`${this.accounts.get(accountId)?.label ?? accountId}: ${event.message}`);
         return;
       case 'folders':
-        // Our own write changed the hierarchy: list the folders again (expanded folders keep their stable ids).
+      {
+        // Our own write changed the hierarchy: list the folders again (expanded folders keep their stable ids). A
+        // renamed or deleted folder's pages go, and those of the folders below it (path + the server's delimiter).
+        const delimiter = this.folderCache.get(accountId)?.find((f) => f.path === event.path)?.delimiter;
         if (this.folderCache.delete(accountId)) this.foldersChanged.fire();
-        if (event.change !== 'subscription') for (const key of [...this.pages.keys()]) if (key === pageKey(accountId, event.path) || key.startsWith(pageKey(accountId, `${event.path}`))) this.pages.delete(key);
+        if (event.change !== 'subscription') {
+          const own = pageKey(accountId, event.path);
+          for (const key of [...this.pages.keys()]) if (key === own || (delimiter && key.startsWith(`${own}${delimiter}`))) this.pages.delete(key);
+        }
         this.fireAccount(accountId);
         return;
+      }
       case 'access':
         this.fireAccount(accountId);
         return;
