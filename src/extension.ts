@@ -16,6 +16,7 @@ import { FolderStateDocuments } from './vscode/documents/folderStateDocument';
 import { MessageFileSystem } from './vscode/documents/messageFileSystem';
 import { OfflineStorage } from './vscode/documents/offlineStorage';
 import { RawMessages } from './vscode/documents/rawMessages';
+import { registerSearchCommands } from './vscode/search/searchCommands';
 import { FOLDER_STATE_SCHEME, SCHEME } from './vscode/documents/uris';
 import { MessageInspectors } from './vscode/inspection/inspectors';
 import { PartCostStatus } from './vscode/partCostStatus';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerFlagCommands({ accounts, view, log }),
     ...registerFolderCommands({ accounts, tree, view, log }),
     ...registerMessageCommands({ accounts, tree, raw, view, log }),
+    ...registerSearchCommands({ accounts, tree, view, state: context.globalState, log }),
   );
 }
 

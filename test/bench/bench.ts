@@ -9,13 +9,20 @@ import { DovecotServer, startDovecot } from '../servers/dovecot';
 import { generateMessage } from '../servers/sampleMail';
 import { mimeParsingBench, stallTable } from './mimeBench';
 import { liveSessionBench, liveTable } from './liveBench';
+import { searchBench, searchTable } from './searchBench';
 
 // The benchmark: how browsing cost grows with folder size. For a folder of 1,000 and one of 100,000
 // messages it measures, through the product's ImapStore over TLS, the time and the bytes exchanged
 // (as counted by the TrafficTap: protocol bytes, before TLS) to list the folders, show the first
-// page and open one message, and the heap used. Run it with `node test/run.mjs bench`.
+// page and open one message, and the heap used; then searches them (searchBench.ts: IMAP vs POP3 local search, each
+// beside python3's imaplib/poplib). Run it with `node test/run.mjs bench`.
+// `node --expose-gc out/test/bench/bench.js` runs it on the compiled tree; `--mime` or `--live` runs that section alone.
+// MAIL_INSPECTOR_BENCH_ONLY=search runs only the search section (Dovecot started and seeded as usual);
+// MAIL_INSPECTOR_BENCH_SIZES=1000 (comma-separated) seeds and measures only those of the sizes below;
+// MAIL_INSPECTOR_BENCH_POP3_BODY=full|sample overrides the search section's choice for POP3 body searches.
 
-const SIZES = [1_000, 100_000];
+const ONLY = process.env.MAIL_INSPECTOR_BENCH_ONLY;
+const SIZES = [1_000, 100_000].filter((size) => !process.env.MAIL_INSPECTOR_BENCH_SIZES || process.env.MAIL_INSPECTOR_BENCH_SIZES.split(',').map(Number).includes(size));
 const PAGE = 50;
 const REPEAT = 5;
 
@@ -128,11 +135,11 @@ function table(results: Result[]): string {
 async function main(): Promise<void> {
   // MIME parsing (no server): time and longest event-loop stall for a 10,000-part and a 5,000-deep message.
   // `node out/test/bench/bench.js --mime` runs this section alone.
-  if (!process.argv.includes('--live')) console.log(`${stallTable(await mimeParsingBench())}\n(target: no stall over 50 ms; figures on a loaded machine run high)\n`);
+  if (!process.argv.includes('--live') && ONLY !== 'search') console.log(`${stallTable(await mimeParsingBench())}\n(target: no stall over 50 ms; figures on a loaded machine run high)\n`);
   if (process.argv.includes('--mime')) return;
   // Live session (its own Dovecot): delivery → event latency, connections held, heap after 500 pushes.
   // `node out/test/bench/bench.js --live` runs this section alone.
-  console.log(`${liveTable(await liveSessionBench())}\n`);
+  if (ONLY !== 'search') console.log(`${liveTable(await liveSessionBench())}\n`);
   if (process.argv.includes('--live')) return;
   const users = SIZES.map((size) => ({ user: `bench${size}`, password: `bench-${size}-pw` }));
   const started = performance.now();
@@ -141,25 +148,36 @@ async function main(): Promise<void> {
   try {
     const seedMs = new Map<number, number>();
     for (const size of SIZES) seedMs.set(size, await seed(server, `bench${size}`, size));
-    // One discarded round first: otherwise the first size measured also pays for V8 compiling imapflow's parser.
-    await run(server, SIZES[0], 0, 'imap');
-    await run(server, SIZES[0], 0, 'pop3');
-    const imap: Result[] = [];
-    for (const size of SIZES) imap.push(await run(server, size, seedMs.get(size)!, 'imap'));
-    const pop3: Result[] = [];
-    for (const size of SIZES) pop3.push(await run(server, size, seedMs.get(size)!, 'pop3'));
-    console.log(`Mail Inspector benchmark: Dovecot on 127.0.0.1 over TLS, INBOX of each size, page of ${PAGE}`);
-    console.log(`Dovecot started in ${int(startMs)} ms; seeding (write Maildir, force-resync, index): ` +
-      imap.map((r) => `${int(r.size)} messages in ${(r.seedMs / 1000).toFixed(1)} s`).join(', '));
-    console.log('Bytes are protocol bytes both ways as the TrafficTap counts them (before TLS); ratios are large ÷ small.\n');
-    console.log('IMAP (ImapStore: one connection, reused)');
-    console.log(table(imap));
-    console.log('\nPOP3 (Pop3Store: one short session per operation)');
-    console.log(table(pop3));
-    if (!gc) console.log('\n(heap figures include garbage: run with --expose-gc)');
+    if (ONLY !== 'search') await browsingBench(server, seedMs, startMs);
+    // Search (searchBench.ts): the same seeded INBOXes, IMAP on the server vs POP3 on the client, with python3 beside.
+    const search = await searchBench(server, SIZES.map((size) => ({ size, ...users.find((u) => u.user === `bench${size}`)! })));
+    console.log(`\nSearch: INBOX of each size, Dovecot on 127.0.0.1 over TLS; bytes received are protocol bytes (before TLS)`);
+    console.log(searchTable(search));
+    if (search.mismatches.length > 0) process.exitCode = 1;
   } finally {
     await server.stop();
   }
+}
+
+async function browsingBench(server: DovecotServer, seedMs: Map<number, number>, startMs: number): Promise<void> {
+  // The browsing tables compare two sizes (small and large).
+  if (SIZES.length < 2) return;
+  // One discarded round first: otherwise the first size measured also pays for V8 compiling imapflow's parser.
+  await run(server, SIZES[0], 0, 'imap');
+  await run(server, SIZES[0], 0, 'pop3');
+  const imap: Result[] = [];
+  for (const size of SIZES) imap.push(await run(server, size, seedMs.get(size)!, 'imap'));
+  const pop3: Result[] = [];
+  for (const size of SIZES) pop3.push(await run(server, size, seedMs.get(size)!, 'pop3'));
+  console.log(`Mail Inspector benchmark: Dovecot on 127.0.0.1 over TLS, INBOX of each size, page of ${PAGE}`);
+  console.log(`Dovecot started in ${int(startMs)} ms; seeding (write Maildir, force-resync, index): ` +
+    imap.map((r) => `${int(r.size)} messages in ${(r.seedMs / 1000).toFixed(1)} s`).join(', '));
+  console.log('Bytes are protocol bytes both ways as the TrafficTap counts them (before TLS); ratios are large ÷ small.\n');
+  console.log('IMAP (ImapStore: one connection, reused)');
+  console.log(table(imap));
+  console.log('\nPOP3 (Pop3Store: one short session per operation)');
+  console.log(table(pop3));
+  if (!gc) console.log('\n(heap figures include garbage: run with --expose-gc)');
 }
 
 main().catch((error: unknown) => {

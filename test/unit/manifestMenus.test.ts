@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { Features } from '../../src/core/session/features';
 import { accountContext, folderContext, messageContext } from '../../src/core/treeContext';
 import { FLAG_COMMANDS } from '../../src/core/write/flagCommands';
+import { searchContext } from '../../src/core/search/resultText';
 
 // The menus of package.json: the inline buttons on message and part rows, the Preview button on an HTML part's
 // tab, and every command they name declared and registered. When clauses are evaluated by a small reader of the
@@ -319,5 +320,56 @@ describe('package.json menus: read-write access', () => {
     assert.equal(del?.key, 'delete');
     assert.equal(keys.find((k) => k.command === 'mailInspector.renameFolder')?.key, 'f2');
     for (const k of keys.filter((k) => WRITE_COMMANDS.includes(k.command))) assert.match(k.when ?? '', /^focusedView == mailInspector\.accounts && !inputFocus$/, k.command);
+  });
+});
+
+// Search (issue 11): offered by feature (server search, or POP3's TOP for a search on the client), on accounts and
+// folders that hold messages, read-only or not (a search changes nothing); its result rows have Refresh and Remove.
+describe('package.json menus: search', () => {
+  const view = 'mailInspector.accounts';
+  const SEARCH_ROWS = [true, false].flatMap((all) => [{ kind: 'running' as const }, { kind: 'failed' as const, message: 'x' }].map((state) => searchContext(state, all)));
+
+  test('Search… is on account rows and selectable folder rows of IMAP and POP3 accounts, writable or not; never by protocol name', () => {
+    for (const features of [IMAP, POP3]) {
+      for (const writable of [true, false]) {
+        assert.ok(contextMenu(view, accountContext(features, { writable })).includes('mailInspector.search'), `account ${features.list().join(' ')}`);
+        assert.ok(contextMenu(view, folderContext(true, false, features, { writable })).includes('mailInspector.search'), 'folder');
+        assert.ok(contextMenu(view, folderContext(true, true, features, { writable })).includes('mailInspector.search'), 'watched folder');
+      }
+      assert.ok(!contextMenu(view, folderContext(false, false, features)).includes('mailInspector.search'), 'a \\Noselect folder holds no messages to search');
+      assert.ok(!contextMenu(view, messageContext(features)).includes('mailInspector.search'), 'message');
+    }
+    // Before the first connection the features are not known (the rows carry none): the title bar's Search… asks.
+    assert.ok(!contextMenu(view, accountContext(undefined)).includes('mailInspector.search'));
+    // A POP3 server without TOP cannot be searched without downloading every message whole.
+    assert.ok(!contextMenu(view, folderContext(true, false, Features.pop3(['UIDL']))).includes('mailInspector.search'));
+    const clause = menus['view/item/context'].find((m) => m.command === 'mailInspector.search')?.when ?? '';
+    assert.match(clause, /feature-\(serverSearch\|top\)/);
+    assert.doesNotMatch(clause, /\b(imap|pop3|writable)\b/i);
+  });
+
+  test("Search… is in the view's title bar and in the palette (it asks for the account); the result rows' commands are not", () => {
+    const title = menus['view/title'].filter((m) => when(m.when, { view })).map((m) => m.command);
+    assert.ok(title.includes('mailInspector.search'));
+    assert.match(menus['view/title'].find((m) => m.command === 'mailInspector.search')?.group ?? '', /^navigation/);
+    const hidden = new Set(menus['commandPalette'].filter((m) => m.when === 'false').map((m) => m.command));
+    assert.ok(!hidden.has('mailInspector.search'));
+    for (const command of ['mailInspector.refreshSearch', 'mailInspector.removeSearch', 'mailInspector.searchLoadMore']) assert.ok(hidden.has(command), command);
+    const declared = new Map(manifest.contributes.commands.map((c) => [c.command, c]));
+    assert.equal(declared.get('mailInspector.search')?.title, 'Search…');
+    assert.equal(declared.get('mailInspector.refreshSearch')?.title, 'Refresh Search');
+    assert.equal(declared.get('mailInspector.removeSearch')?.title, 'Remove Search');
+  });
+
+  test('result rows have Refresh Search and Remove Search (buttons and menu) and none of the folder or account commands', () => {
+    for (const row of SEARCH_ROWS) {
+      assert.deepEqual(inline(view, row), ['mailInspector.refreshSearch', 'mailInspector.removeSearch'], row);
+      const menu = contextMenu(view, row);
+      assert.deepEqual(menu, ['mailInspector.refreshSearch', 'mailInspector.removeSearch'], row);
+    }
+    for (const row of [accountContext(IMAP), folderContext(true, true, IMAP), messageContext(IMAP), messageContext(POP3)]) {
+      const shown = [...contextMenu(view, row), ...inline(view, row)];
+      assert.ok(!shown.includes('mailInspector.refreshSearch') && !shown.includes('mailInspector.removeSearch'), row);
+    }
   });
 });

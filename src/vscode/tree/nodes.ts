@@ -288,14 +288,19 @@ export class LoadMoreNode extends TreeNode {
   }
 
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-    item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon('fold-down');
-    item.tooltip = 'Fetch the next page of older messages';
-    item.contextValue = 'loadMore';
-    item.command = { command: 'mailInspector.loadMore', title: 'Load More', arguments: [this] };
-    return item;
+    return loadMoreItem(this, 'Fetch the next page of older messages', 'mailInspector.loadMore');
   }
+}
+
+/** The "Load more…" row of a paged list (a folder's messages, a search's matches): `command` gets the node. */
+export function loadMoreItem(node: TreeNode, tooltip: string, command: string): vscode.TreeItem {
+  const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon('fold-down');
+  item.tooltip = tooltip;
+  item.contextValue = 'loadMore';
+  item.command = { command, title: 'Load More', arguments: [node] };
+  return item;
 }
 
 /** An operation failed: one node under the account with the plain explanation and the server's words. */
