@@ -47,6 +47,8 @@ export class AccountService implements vscode.Disposable {
   /** An account's session was built, dropped or suspended (its id): its state may read otherwise now. */
   readonly onDidChangeSession = this.sessionChanged.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** One traffic tap per account for the extension's life: its record outlives the sessions (rebuilt after an edit). */
+  private readonly taps = new Map<string, TrafficTap>();
 
   /** `offline` gives the offline cache sessions are built with (mailInspector.cache.maxMegabytes; undefined: off). */
   constructor(
@@ -102,6 +104,24 @@ export class AccountService implements vscode.Disposable {
     return (await this.session(account)).store;
   }
 
+  /**
+   * The account's traffic tap: every connection of its sessions (and of its protocol consoles) goes through it,
+   * and its record pairs the exchanges for the traffic view. Made on first use; nothing connects.
+   */
+  traffic(account: AccountDefinition): TrafficTap {
+    let tap = this.taps.get(account.id);
+    if (!tap) {
+      tap = new TrafficTap(this.channels.sink(account), { maxLiteralBytes: this.current.maxTrafficLiteralBytes });
+      this.taps.set(account.id, tap);
+    }
+    return tap;
+  }
+
+  /** The credential provider sessions use (one prompt, SecretStorage), for connections outside a session (the console). */
+  get credentials(): PasswordStore {
+    return this.passwords;
+  }
+
   /** The account's session if one was built (builds none). */
   peek(accountId: string): AccountSession | undefined {
     return this.sessions.get(accountId)?.session;
@@ -117,7 +137,8 @@ export class AccountService implements vscode.Disposable {
   private async openSession(account: AccountDefinition, definition: string): Promise<AccountSession> {
     if (this.sessions.has(account.id)) await this.forget(account.id);
     const settings = this.current;
-    const tap = new TrafficTap(this.channels.sink(account), { maxLiteralBytes: settings.maxTrafficLiteralBytes });
+    const tap = this.traffic(account);
+    tap.setOptions({ maxLiteralBytes: settings.maxTrafficLiteralBytes });
     const clientId = settings.imapSendId ? { name: CLIENT_NAME, version: extensionVersion() } : false;
     const session = createAccountSession(account, this.passwords, tap, { limits: settings.limits, clientId, pollSeconds: settings.pollSeconds, offline: this.offline?.current() });
     const accountId = account.id;
@@ -167,7 +188,8 @@ export class AccountService implements vscode.Disposable {
     const rebuildAll =
       previous.imapSendId !== this.current.imapSendId || previous.pollSeconds !== this.current.pollSeconds || previous.cacheMaxMegabytes !== this.current.cacheMaxMegabytes;
     const ids = new Set(this.current.accounts.map((a) => a.id));
-    for (const open of this.sessions.values()) open.tap.setOptions({ maxLiteralBytes: this.current.maxTrafficLiteralBytes });
+    for (const tap of this.taps.values()) tap.setOptions({ maxLiteralBytes: this.current.maxTrafficLiteralBytes });
+    for (const id of [...this.taps.keys()]) if (!ids.has(id)) this.taps.delete(id);
     for (const id of [...this.sessions.keys()]) {
       const account = this.get(id);
       if (!ids.has(id) || !account || JSON.stringify(account) !== this.sessions.get(id)?.definition || rebuildAll) void this.forget(id);

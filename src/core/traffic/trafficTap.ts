@@ -1,6 +1,6 @@
 import { ImapLineFramer, LineFramer, Pop3LineFramer } from './lineFramer';
 import { ImapMasker, LineMasker, Pop3Masker } from './masking';
-import { MASK, TrafficCounts, TrafficSink } from './trafficLine';
+import { MASK, TrafficCounts, TrafficLine, TrafficSink } from './trafficLine';
 import { renderTrafficBytes } from './trafficText';
 
 export interface TapOptions {
@@ -57,6 +57,7 @@ export class ConnectionTap {
   private readonly clientFramer: LineFramer;
   private readonly serverFramer: LineFramer;
   private closed = false;
+  private seq = 0;
 
   constructor(
     readonly id: string,
@@ -69,10 +70,10 @@ export class ConnectionTap {
   ) {
     const framerOptions = { maxPayloadBytes: options.maxLiteralBytes };
     this.masker = protocol === 'imap' ? new ImapMasker() : new Pop3Masker();
-    const emitClient = (text: string): void => this.sink({ connection: id, direction: 'client', text: this.masker.client(text) });
+    const emitClient = (text: string): void => this.event('client', this.masker.client(text));
     const emitServer = (text: string): void => {
       this.masker.server(text);
-      this.sink({ connection: id, direction: 'server', text });
+      this.event('server', text);
     };
     this.clientFramer = protocol === 'imap' ? new ImapLineFramer(framerOptions, emitClient) : new Pop3LineFramer(framerOptions, emitClient);
     this.serverFramer = protocol === 'imap' ? new ImapLineFramer(framerOptions, emitServer) : new Pop3LineFramer(framerOptions, emitServer);
@@ -97,7 +98,7 @@ export class ConnectionTap {
   clientWithheld(described: string, byteLength = 0): void {
     this.counts.sent += byteLength;
     this.totals.sent += byteLength;
-    this.sink({ connection: this.id, direction: 'client', text: this.masker.client(described) });
+    this.event('client', this.masker.client(described));
   }
 
   /** Bytes the server sent. */
@@ -114,7 +115,12 @@ export class ConnectionTap {
 
   /** A note about the connection (connected, TLS, closed), shown between the protocol lines. */
   info(text: string): void {
-    this.sink({ connection: this.id, direction: 'info', text });
+    this.event('info', text, 'note');
+  }
+
+  // Contract placeholder (issue 12): bytes, end, tag and command are filled in by the framers.
+  private event(direction: TrafficLine['direction'], text: string, kind: TrafficLine['kind'] = 'line'): void {
+    this.sink({ connection: this.id, direction, text, seq: ++this.seq, at: performance.timeOrigin + performance.now(), bytes: 0, end: 'crlf', kind });
   }
 
   close(reason = 'closed'): void {
