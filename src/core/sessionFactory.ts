@@ -2,8 +2,6 @@ import { AccountDefinition } from './accounts/account';
 import { Credentials } from './credentials/credentialProvider';
 import { ImapLive, ImapLiveOptions } from './imap/imapLive';
 import { ImapStore } from './imap/imapStore';
-import { Pop3Live } from './pop3/pop3Live';
-import { Pop3Store } from './pop3/pop3Store';
 import { OfflineBackend } from './mailbox/offlineBackend';
 import { OfflineCache } from './mailbox/offlineCache';
 import { AccountSession, LiveBackend } from './session/accountSession';
@@ -44,19 +42,25 @@ function withOffline(backend: LiveBackend, events: SessionEvents, offline: Offli
 }
 
 /**
- * Builds the live session that fits the account's protocol, around the store createMailStore would build.
- * Building costs nothing: no connection is opened until the session is used.
+ * Builds the live session that fits the account's protocol.
+ * Building costs nothing: no connection is opened until the session is used. The POP3 code is loaded with the
+ * first POP3 account (in the extension's bundle it is a chunk of its own, so activation does not pay for it).
  */
-export function createAccountSession(account: AccountDefinition, credentials: Credentials, tap: TrafficTap, options: SessionOptions): AccountSession {
-  const pollSeconds = options.pollSeconds ?? 30;
+export async function createAccountSession(account: AccountDefinition, credentials: Credentials, tap: TrafficTap, options: SessionOptions): Promise<AccountSession> {
   switch (account.protocol) {
-    case 'imap': {
-      const events = new SessionEvents();
-      return new AccountSession(withOffline(new ImapLive(new ImapStore(account, credentials, tap, options), { ...options.imap, pollMs: pollSeconds * 1000 }, events), events, options.offline), events);
-    }
+    case 'imap':
+      return createImapSession(account, credentials, tap, options);
     case 'pop3': {
       const events = new SessionEvents();
-      return new AccountSession(withOffline(new Pop3Live(new Pop3Store(account, credentials, tap, { ...options, events }), pollSeconds), events, options.offline), events);
+      const { pop3Backend } = await import(/* webpackChunkName: "pop3" */ './pop3/pop3Backend');
+      return new AccountSession(withOffline(pop3Backend(account, credentials, tap, options, events, options.pollSeconds ?? 30), events, options.offline), events);
     }
   }
+}
+
+/** The IMAP session createAccountSession builds (synchronously: the IMAP code is in the activation bundle). */
+export function createImapSession(account: AccountDefinition, credentials: Credentials, tap: TrafficTap, options: SessionOptions): AccountSession {
+  const events = new SessionEvents();
+  const live = new ImapLive(new ImapStore(account, credentials, tap, options), { ...options.imap, pollMs: (options.pollSeconds ?? 30) * 1000 }, events);
+  return new AccountSession(withOffline(live, events, options.offline), events);
 }

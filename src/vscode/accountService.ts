@@ -140,7 +140,7 @@ export class AccountService implements vscode.Disposable {
     const tap = this.traffic(account);
     tap.setOptions({ maxLiteralBytes: settings.maxTrafficLiteralBytes });
     const clientId = settings.imapSendId ? { name: CLIENT_NAME, version: extensionVersion() } : false;
-    const session = createAccountSession(account, this.passwords, tap, { limits: settings.limits, clientId, pollSeconds: settings.pollSeconds, offline: this.offline?.current() });
+    const session = await createAccountSession(account, this.passwords, tap, { limits: settings.limits, clientId, pollSeconds: settings.pollSeconds, offline: this.offline?.current() });
     const accountId = account.id;
     const events = session.events.on((event) => {
       if (event.type === 'connection' && event.state !== 'closed') this.suspended.delete(accountId);

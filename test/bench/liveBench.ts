@@ -42,7 +42,7 @@ export async function liveSessionBench(): Promise<LiveBenchResult> {
     await server.createFolder(user.user, 'Live');
     const account: AccountDefinition = { id: 'bench', label: 'bench', protocol: 'imap', host: '127.0.0.1', port: server.ports.imaps, security: 'tls', user: user.user, allowInvalidCertificate: false, useApop: false };
     const tap = new TrafficTap(() => undefined, { maxLiteralBytes: 4096 });
-    const session = createAccountSession(account, user.password, tap, { limits: DEFAULT_LIMITS, ca: server.ca });
+    const session = await createAccountSession(account, user.password, tap, { limits: DEFAULT_LIMITS, ca: server.ca });
     const device = new ImapFlow({ host: '127.0.0.1', port: server.ports.imap, secure: false, doSTARTTLS: false, auth: { user: user.user, pass: user.password }, logger: false });
     await device.connect();
     let onEvent: ((event: SessionEvent) => void) | undefined;

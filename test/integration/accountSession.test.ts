@@ -49,7 +49,7 @@ test('an IMAP session connects nothing until used, then goes connected → live 
 test('a POP3 session watches its maildrop with UIDL checks: a message delivered meanwhile arrives as a new event', async () => {
   const user = server.users[0]!;
   const account: AccountDefinition = { id: 'pop', label: 'pop', protocol: 'pop3', host: '127.0.0.1', port: server.ports.pop3s, security: 'tls', user: user.user, allowInvalidCertificate: false, useApop: false };
-  const session = createAccountSession(account, user.password, new TrafficTap(() => undefined, { maxLiteralBytes: 4096 }), { limits: DEFAULT_LIMITS, ca: server.ca, pollSeconds: 0.3 });
+  const session = await createAccountSession(account, user.password, new TrafficTap(() => undefined, { maxLiteralBytes: 4096 }), { limits: DEFAULT_LIMITS, ca: server.ca, pollSeconds: 0.3 });
   const events: string[] = [];
   const arrived = new Promise<readonly string[]>((resolve) =>
     session.events.on((event) => {

@@ -20,6 +20,7 @@ before(async () => {
   await server.addMessages(USER(), 'Paging', seedMessages('page', 30));
   await server.addMessages(USER(), 'Budget', seedMessages('budget', 2));
   await server.addMessages(USER(), 'Budget2', seedMessages('budget two', 2));
+  await server.addMessages(USER(), 'Gap', seedMessages('gap', 3));
   device = await OtherDevice.connect(server);
 });
 
@@ -66,6 +67,19 @@ test('new mail, an expunge and a flag change by another client arrive as events 
   t.diagnostic(`expunge → 'expunged' event: ${gone.at - expunged} ms`);
   assert.equal(gone.event.vanished, true, 'with QRESYNC enabled Dovecot reports VANISHED');
   assert.match(h.text(), /S: \* VANISHED 1/);
+  await h.session.close();
+});
+
+test('mail that arrives after the folder was listed but before its watch began is reported as new (a window reload restores an expanded folder: listing first, watch second)', async () => {
+  const h = open();
+  const page = await h.session.listPage('Gap', undefined, 10);
+  assert.deepEqual(page.messages.map((m) => m.subject), ['gap 3', 'gap 2', 'gap 1']);
+  const uid = await device.deliver('Gap', 'arrived in the gap');
+  const since = h.events.length;
+  await h.session.watch('Gap');
+  const arrived = await h.waitFor(isEvent('new', (e) => e.ids.includes(String(uid))), 5_000, since);
+  assert.equal(arrived.event.exists, 4);
+  assert.deepEqual(arrived.event.ids, [String(uid)], 'only what the listing did not have');
   await h.session.close();
 });
 

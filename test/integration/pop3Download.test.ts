@@ -316,7 +316,7 @@ test("POP3 deletion through the session's writer: refused on a read-only account
   const lines: TrafficLine[] = [];
   const user = USERS.find((u) => u.user === 'writer')!;
   const account: AccountDefinition = { id: 'writer', label: 'POP3 writer', protocol: 'pop3', host: server.host, port: server.ports.pop3, security: 'starttls', user: user.user, allowInvalidCertificate: false, useApop: false };
-  const session = createAccountSession(account, user.password, new TrafficTap((l) => lines.push(l), { maxLiteralBytes: 4096 }), { limits: DEFAULT_LIMITS, ca: server.ca, pollSeconds: 3600 });
+  const session = await createAccountSession(account, user.password, new TrafficTap((l) => lines.push(l), { maxLiteralBytes: 4096 }), { limits: DEFAULT_LIMITS, ca: server.ca, pollSeconds: 3600 });
   const events: SessionEvent[] = [];
   session.events.on((e) => events.push(e));
   try {

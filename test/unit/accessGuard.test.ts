@@ -101,7 +101,7 @@ for (const protocol of ['imap', 'pop3'] as const) {
     const tap = new TrafficTap((l) => lines.push(l), { maxLiteralBytes: 0 });
     let asked = 0;
     const credentials = { get: (): Promise<string> => (asked++, Promise.resolve('pw')), invalidate: (): void => undefined };
-    const session = createAccountSession(account(protocol), credentials, tap, { limits: DEFAULT_LIMITS });
+    const session = await createAccountSession(account(protocol), credentials, tap, { limits: DEFAULT_LIMITS });
     assert.equal(session.access, 'read-only', 'read-only is the default');
     for (const name of WRITE_OPERATIONS) {
       await assert.rejects(call(session.writer, name), (e: unknown) => MailError.is(e, 'readOnly'), name);
@@ -115,7 +115,7 @@ for (const protocol of ['imap', 'pop3'] as const) {
 test('an account set to read-write starts read-write; the session can be switched for itself only, and says so by an event', async () => {
   const tap = new TrafficTap(() => undefined, { maxLiteralBytes: 0 });
   const definition = account('imap', { access: 'read-write' });
-  const session = createAccountSession(definition, 'pw', tap, { limits: DEFAULT_LIMITS });
+  const session = await createAccountSession(definition, 'pw', tap, { limits: DEFAULT_LIMITS });
   assert.equal(session.access, 'read-write');
   const seen: string[] = [];
   session.events.on((e) => {

@@ -107,6 +107,18 @@ export class IdleWatcher {
     for (const m of messages) known.flags.set(Number(m.id), [...m.flags]);
   }
 
+  /**
+   * The user's pages were listed before this watch opened the folder (a window reload restores an expanded
+   * folder, the watch starts after the listing): mail that arrived in between is in the watch's UIDs but was
+   * never reported. Reports every UID above the newest loaded one as new (a page ignores UIDs it already has).
+   */
+  reportArrivedSince(uidValidity: number | undefined, newestLoaded: number): void {
+    const known = this.known;
+    if (!known || uidValidity !== known.uidValidity) return;
+    const arrived = known.uids.filter((uid) => uid > newestLoaded);
+    if (arrived.length > 0) this.events.emit({ type: 'new', folder: this.folder, uidValidity: known.uidValidity, ids: arrived.map(String), exists: this.exists });
+  }
+
   /** Logs out and stops for good (no reconnect). */
   async stop(): Promise<void> {
     if (this.stopped) return;

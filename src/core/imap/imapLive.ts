@@ -50,6 +50,7 @@ export class ImapLive implements LiveBackend {
         return watcher.state;
       },
       remember: (uidValidity, messages) => watcher.remember(uidValidity, messages),
+      reportArrivedSince: (uidValidity, newestLoaded) => watcher.reportArrivedSince(uidValidity, Number(newestLoaded)),
       stop: async () => {
         generations.dispose();
         await watcher.stop();

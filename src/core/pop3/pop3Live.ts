@@ -38,6 +38,8 @@ export class Pop3Live implements LiveBackend {
         return store.polling ? 'polling' : 'closed';
       },
       remember: () => undefined,
+      // The poller compares with the UIDLs of the store's own latest listing: nothing falls between.
+      reportArrivedSince: () => undefined,
       stop: async () => poll.dispose(),
     };
   }

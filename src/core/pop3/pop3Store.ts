@@ -31,7 +31,8 @@ export interface MailCheck extends UidlChange {
 }
 
 /** The one folder of a POP3 account. */
-export const POP3_INBOX = 'INBOX';
+import { POP3_INBOX } from './pop3Inbox';
+export { POP3_INBOX };
 
 export const NO_UIDL_WARNING =
   'This server does not support UIDL, so messages are identified by their number; numbers change when messages are deleted, so an id may point to another message in a later session.';

@@ -28,6 +28,8 @@ export interface FolderWatch {
   readonly state: ConnectionState;
   /** Tells the watch which messages (and flags) the user has loaded: what a resync without CONDSTORE compares. */
   remember(uidValidity: number | undefined, messages: readonly LoadedMessage[]): void;
+  /** Reports as new what the folder holds above `newestLoaded` (pages listed before the watch began miss it). */
+  reportArrivedSince(uidValidity: number | undefined, newestLoaded: string): void;
   stop(): Promise<void>;
 }
 
@@ -140,7 +142,12 @@ export class AccountSession {
       this.watchStarting = undefined;
     }
     const loaded = this.loaded.get(folder);
-    if (loaded) this.watching.remember(loaded.uidValidity, [...loaded.messages.values()]);
+    if (loaded) {
+      const messages = [...loaded.messages.values()];
+      this.watching.remember(loaded.uidValidity, messages);
+      const newest = newestId(messages);
+      if (newest !== undefined) this.watching.reportArrivedSince(loaded.uidValidity, newest);
+    }
     if (this.closed) await this.unwatch();
   }
 
@@ -196,4 +203,14 @@ export class AccountSession {
   private checkOpen(): void {
     if (this.closed) throw new MailError('config', 'This account session was closed.');
   }
+}
+
+/** The highest UID among loaded messages (IMAP ids are UIDs), undefined when none is numeric. */
+function newestId(messages: readonly LoadedMessage[]): string | undefined {
+  let newest: number | undefined;
+  for (const m of messages) {
+    const uid = Number(m.id);
+    if (Number.isInteger(uid) && (newest === undefined || uid > newest)) newest = uid;
+  }
+  return newest === undefined ? undefined : String(newest);
 }

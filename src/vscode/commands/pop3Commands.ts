@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { POP3_INBOX } from '../../core/pop3/pop3Store';
+import { POP3_INBOX } from '../../core/pop3/pop3Inbox';
 import { AccountService } from '../accountService';
 import { AccountsTreeProvider } from '../tree/accountsTree';
 import { MessageNode } from '../tree/nodes';

@@ -3,7 +3,7 @@ import { AccountDefinition } from '../../../src/core/accounts/account';
 import { DEFAULT_LIMITS } from '../../../src/core/mailStore';
 import { AccountSession } from '../../../src/core/session/accountSession';
 import { SessionEvent } from '../../../src/core/session/sessionEvents';
-import { createAccountSession, SessionOptions } from '../../../src/core/sessionFactory';
+import { createImapSession, SessionOptions } from '../../../src/core/sessionFactory';
 import { TrafficLine } from '../../../src/core/traffic/trafficLine';
 import { formatTrafficLine, TrafficTap } from '../../../src/core/traffic/trafficTap';
 import { DovecotServer } from '../../servers/dovecot';
@@ -41,7 +41,7 @@ export function liveSession(server: DovecotServer, options: Partial<SessionOptio
   };
   const lines: TimedLine[] = [];
   const tap = new TrafficTap((l) => lines.push({ ...l, at: Date.now() }), { maxLiteralBytes: 4096 });
-  const session = createAccountSession(account, user.password, tap, {
+  const session = createImapSession(account, user.password, tap, {
     limits: DEFAULT_LIMITS,
     ca: server.ca,
     pollSeconds: 30,

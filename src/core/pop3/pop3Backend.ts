@@ -1,0 +1,13 @@
+import { AccountDefinition } from '../accounts/account';
+import { Credentials } from '../credentials/credentialProvider';
+import { StoreOptions } from '../storeFactory';
+import { LiveBackend } from '../session/accountSession';
+import { SessionEvents } from '../session/sessionEvents';
+import { TrafficTap } from '../traffic/trafficTap';
+import { Pop3Live } from './pop3Live';
+import { Pop3Store } from './pop3Store';
+
+/** The live POP3 backend of a session; sessionFactory loads this module on the first POP3 account (a chunk of its own in the bundle). */
+export function pop3Backend(account: AccountDefinition, credentials: Credentials, tap: TrafficTap, options: StoreOptions, events: SessionEvents, pollSeconds: number): LiveBackend {
+  return new Pop3Live(new Pop3Store(account, credentials, tap, { ...options, events }), pollSeconds);
+}
