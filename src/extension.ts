@@ -22,6 +22,8 @@ import { MessageInspectors } from './vscode/inspection/inspectors';
 import { PartCostStatus } from './vscode/partCostStatus';
 import { PasswordStore } from './vscode/secrets';
 import { TrafficChannels } from './vscode/trafficChannels';
+import { registerTrafficCommands } from './vscode/traffic/trafficCommands';
+import { registerConsoleCommands } from './vscode/console/consoleCommands';
 import { AccountsTreeProvider, VIEW_ID } from './vscode/tree/accountsTree';
 import { AccountsDragAndDrop, FilesDragAndDrop } from './vscode/tree/dragAndDrop';
 import { FILES_VIEW_ID, FilesTreeProvider } from './vscode/tree/filesTree';
@@ -76,6 +78,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerFolderCommands({ accounts, tree, view, log }),
     ...registerMessageCommands({ accounts, tree, raw, view, log }),
     ...registerSearchCommands({ accounts, tree, view, state: context.globalState, log }),
+    ...registerTrafficCommands({ accounts, extensionUri: context.extensionUri, log }),
+    ...registerConsoleCommands({ accounts, log }),
   );
 }
 

@@ -1,5 +1,7 @@
 import { MailError, MailErrorReason } from './errors';
 import { escapeMarkdown } from './markdown';
+import type { ResponseCode } from './traffic/exchange';
+import { responseCode } from './traffic/responseCodes';
 
 // The text of an error row in a tree: a short label that fits the side bar, the useful detail (the server's
 // words, or the system's, e.g. "connect ECONNREFUSED 127.0.0.1:18777") as the description, and everything in
@@ -23,6 +25,7 @@ const SHORT_LABELS: Record<MailErrorReason, string> = {
   conflict: 'Changed elsewhere',
   unsupported: 'Not offered',
   partial: 'Partly done',
+  wrongPort: 'Wrong port or security',
   protocol: 'Unexpected reply',
 };
 
@@ -56,10 +59,17 @@ export function errorRowText(error: MailError, hint = 'Use **Show Traffic** to s
   const lines = [`**${escapeMarkdown(error.explanation)}**`];
   if (detail) lines.push(escapeMarkdown(detail));
   if (server) lines.push(`Server said: \`${server.replace(/`/g, "'").replace(/\s+/g, ' ')}\``);
+  const code = server ? serverCode(server) : undefined;
+  if (code?.explanation) lines.push(`\`[${code.name}]\` means ${escapeMarkdown(code.explanation)}.`);
   if (hint) lines.push(hint);
   return { label: SHORT_LABELS[error.reason], description, tooltip: lines.join('\n\n') };
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The response code in the server's words (`NO [TRYCREATE] …` of IMAP, `-ERR [IN-USE] …` of POP3), explained. */
+export function serverCode(server: string): ResponseCode | undefined {
+  return server.startsWith('-ERR') || server.startsWith('+OK') ? responseCode(server, 'pop3') : responseCode(`* ${server}`, 'imap');
 }

@@ -19,6 +19,7 @@ export type MailErrorReason =
   | 'conflict' // another client changed the message since it was loaded (CONDSTORE UNCHANGEDSINCE)
   | 'unsupported' // the server (or the protocol) does not offer this
   | 'partial' // a write of several steps stopped part way: what was done and what was not is in the message
+  | 'wrongPort' // the port speaks another protocol, or speaks it with (or without) TLS unlike the account
   | 'protocol'; // the server's reply made no sense
 
 const EXPLANATIONS: Record<MailErrorReason, string> = {
@@ -39,6 +40,7 @@ const EXPLANATIONS: Record<MailErrorReason, string> = {
   conflict: 'Changed by another client since you loaded it: nothing was overwritten.',
   unsupported: 'The server does not offer this.',
   partial: 'The change was only partly made.',
+  wrongPort: 'Something else answers on that port.',
   protocol: 'The server sent a reply that could not be understood.',
 };
 
@@ -102,6 +104,40 @@ interface ErrorLike {
   tlsFailed?: unknown;
   responseText?: unknown;
   serverResponseCode?: unknown;
+  responseStatus?: unknown;
+  response?: unknown;
+  executedCommand?: unknown;
+  mailboxMissing?: unknown;
+}
+
+/**
+ * The server's own words of an IMAP NO/BAD/BYE as imapflow hands them over, with the status and the response
+ * code: `NO [NONEXISTENT] Mailbox doesn't exist: Nope`. imapflow's message is only "Command failed"; its
+ * `responseText` drops the code, which is in `serverResponseCode` or in the parsed response's first section.
+ */
+function imapServerWords(e: ErrorLike): string | undefined {
+  const status = typeof e.responseStatus === 'string' ? e.responseStatus.toUpperCase() : undefined;
+  if (status !== 'NO' && status !== 'BAD' && status !== 'BYE') return undefined;
+  const text = typeof e.responseText === 'string' ? e.responseText.trim() : '';
+  const code = typeof e.serverResponseCode === 'string' ? e.serverResponseCode : sectionCode(e.response);
+  return `${status}${code ? ` [${code}]` : ''}${text ? ` ${text}` : ''}`;
+}
+
+/** `[TRYCREATE]` of a parsed imapflow response (its first attribute's section), if any. */
+function sectionCode(response: unknown): string | undefined {
+  if (typeof response === 'string') return /^\S+\s+(?:NO|BAD|BYE)\s+\[([^\]]+)\]/i.exec(response)?.[1];
+  const first = (response as { attributes?: { section?: { value?: unknown }[] }[] } | undefined)?.attributes?.[0];
+  const section = first?.section;
+  if (!Array.isArray(section) || section.length === 0) return undefined;
+  return section.map((a) => String(a?.value ?? '')).join(' ').trim() || undefined;
+}
+
+/** The command imapflow ran, by name only ("EXAMINE", "UID FETCH"): its arguments may carry what is not ours to show. */
+function commandName(e: ErrorLike): string | undefined {
+  if (typeof e.executedCommand !== 'string') return undefined;
+  const words = e.executedCommand.trim().split(/\s+/).slice(1);
+  const name = words[0]?.toUpperCase() === 'UID' ? words.slice(0, 2).join(' ') : words[0];
+  return name && /^[A-Za-z][A-Za-z. ]*$/.test(name) ? name.toUpperCase() : undefined;
 }
 
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ETIMEOUT', 'GREETING_TIMEOUT', 'CONNECT_TIMEOUT', 'LockTimeout']);
@@ -133,13 +169,18 @@ export function fromNodeError(err: unknown, fallback: MailErrorReason = 'protoco
   if (err instanceof MailError) return err;
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorLike;
   const code = typeof e.code === 'string' ? e.code : '';
-  const message = withoutNodeCaHint(typeof e.message === 'string' ? e.message : String(err));
-  const serverText = typeof e.responseText === 'string' ? e.responseText : undefined;
+  const words = imapServerWords(e);
+  const command = words ? commandName(e) : undefined;
+  // "Command failed" is imapflow's, not the server's: the server's words are in serverText; the message names the command.
+  const raw = withoutNodeCaHint(typeof e.message === 'string' ? e.message : String(err));
+  const message = words && raw === 'Command failed' ? (command ? `${command} was refused` : 'the command was refused') : raw;
+  const serverText = words ?? (typeof e.responseText === 'string' ? e.responseText : undefined);
   let reason: MailErrorReason = fallback;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') reason = 'dns';
   else if (code === 'ECONNREFUSED') reason = 'refused';
   else if (TIMEOUT_CODES.has(code) || /timed? ?out/i.test(message)) reason = 'timeout';
   else if (LIMIT_CODES.has(code)) reason = 'limit';
+  else if (words && (e.mailboxMissing === true || /^\w+ \[(?:NONEXISTENT|TRYCREATE)\b/.test(words))) reason = 'notFound';
   else if (CERT_CODES.has(code) || /certificate/i.test(message)) reason = 'certificate';
   else if (e.authenticationFailed === true || code === 'AUTHENTICATIONFAILED') reason = 'auth';
   else if (e.tlsFailed === true || /STARTTLS|TLS|SSL/.test(message)) reason = 'tls';

@@ -10,6 +10,7 @@ import { generateMessage } from '../servers/sampleMail';
 import { mimeParsingBench, stallTable } from './mimeBench';
 import { liveSessionBench, liveTable } from './liveBench';
 import { searchBench, searchTable } from './searchBench';
+import { trafficBench } from './trafficBench';
 
 // The benchmark: how browsing cost grows with folder size. For a folder of 1,000 and one of 100,000
 // messages it measures, through the product's ImapStore over TLS, the time and the bytes exchanged
@@ -141,6 +142,10 @@ async function main(): Promise<void> {
   // `node out/test/bench/bench.js --live` runs this section alone.
   if (ONLY !== 'search') console.log(`${liveTable(await liveSessionBench())}\n`);
   if (process.argv.includes('--live')) return;
+  // Traffic capture (its own Dovecot): listing 10,000 envelopes with the channel, a view and the record subscribed,
+  // against a tap that only counts bytes. `node out/test/bench/bench.js --traffic` runs this section alone.
+  if (ONLY !== 'search') console.log(`${(await trafficBench()).join('\n')}\n`);
+  if (process.argv.includes('--traffic')) return;
   const users = SIZES.map((size) => ({ user: `bench${size}`, password: `bench-${size}-pw` }));
   const started = performance.now();
   const server = await startDovecot({ users });

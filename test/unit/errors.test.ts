@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { fromNodeError, MailError } from '../../src/core/errors';
+import { errorRowText } from '../../src/core/errorText';
 
 test('socket and TLS errors map to reasons a person can act on', () => {
   const cases: [object, string][] = [
@@ -37,4 +38,29 @@ test('a MailError carries a detail for the user interface, and its cause', () =>
   assert.equal(error.detail?.kind, 'noPassword');
   assert.equal(error.cause, cause);
   assert.equal(new MailError('auth').detail, undefined);
+});
+
+test("imapflow's NO: the server's status, response code and text replace \"Command failed\", and the row explains the code", () => {
+  // The shape imapflow 2.10.2 gives a NO (imap-flow.js, case 'NO'/'BAD', then tools.enhanceCommandError): the code
+  // is left out of responseText and kept in serverResponseCode; the message is only "Command failed".
+  const error = fromNodeError({
+    message: 'Command failed',
+    responseStatus: 'NO',
+    responseText: 'Mailbox does not exist',
+    serverResponseCode: 'TRYCREATE',
+    executedCommand: '7 UID COPY 3 "Archive"',
+  }, 'server');
+  assert.equal(error.serverText, 'NO [TRYCREATE] Mailbox does not exist');
+  assert.equal(error.reason, 'notFound');
+  assert.match(error.message, /UID COPY was refused/);
+  assert.doesNotMatch(error.message, /Command failed|Archive/);
+  const row = errorRowText(error);
+  assert.equal(row.description, 'NO [TRYCREATE] Mailbox does not exist');
+  assert.match(row.tooltip, /`\[TRYCREATE\]` means /);
+  // Without serverResponseCode, the code comes from the parsed response's first section.
+  const parsed = fromNodeError({ message: 'Command failed', responseStatus: 'NO', responseText: 'Quota exceeded', response: { attributes: [{ type: 'ATOM', section: [{ type: 'ATOM', value: 'OVERQUOTA' }] }] } });
+  assert.equal(parsed.serverText, 'NO [OVERQUOTA] Quota exceeded');
+  assert.match(errorRowText(parsed).tooltip, /`\[OVERQUOTA\]` means /);
+  // POP3's words keep their own form, and its codes are explained too.
+  assert.match(errorRowText(new MailError('inUse', 'locked', '-ERR [IN-USE] Mailbox is locked')).tooltip, /`\[IN-USE\]` means /);
 });

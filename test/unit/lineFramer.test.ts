@@ -1,8 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { ImapLineFramer, Pop3LineFramer } from '../../src/core/traffic/lineFramer';
+import { FramedLine, ImapLineFramer, Pop3LineFramer } from '../../src/core/traffic/lineFramer';
 import { TrafficLine } from '../../src/core/traffic/trafficLine';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
+import { renderTrafficBytes } from '../../src/core/traffic/trafficText';
+
+/** A framed line as text: its bytes rendered, an elision as the tap words it. */
+function shown(out: string[]): (line: FramedLine) => void {
+  return (line) => out.push(line.kind === 'elided' ? (line.payloadTotal !== undefined ? `… ${line.wire} bytes elided (literal of ${line.payloadTotal} bytes)` : `… ${line.wire} bytes elided`) : renderTrafficBytes(line.bytes) + (line.cut > 0 ? ` … ${line.cut} bytes of this line elided` : ''));
+}
 
 function frame(framer: { push(b: Buffer): void }, input: string, chunkSize: number): void {
   const bytes = Buffer.from(input, 'latin1');
@@ -14,7 +20,7 @@ test('an IMAP literal over the limit shows its first bytes and the elided count,
   const input = `* 1 FETCH (UID 7 BODY[] {${body.length}}\r\n${body})\r\nA5 OK done\r\n`;
   for (const chunk of [1, 7, 4096, 100000]) {
     const out: string[] = [];
-    frame(new ImapLineFramer({ maxPayloadBytes: 20 }, (t) => out.push(t)), input, chunk);
+    frame(new ImapLineFramer({ maxPayloadBytes: 20 }, shown(out)), input, chunk);
     assert.equal(out[0], `* 1 FETCH (UID 7 BODY[] {${body.length}}`);
     assert.equal(out[1], 'Subject: hi');
     assert.match(out.join('\n'), new RegExp(`… ${body.length - 20} bytes elided \\(literal of ${body.length} bytes\\)`));
@@ -25,14 +31,14 @@ test('an IMAP literal over the limit shows its first bytes and the elided count,
 
 test('a literal under the limit is shown whole', () => {
   const out: string[] = [];
-  frame(new ImapLineFramer({ maxPayloadBytes: 4096 }, (t) => out.push(t)), '* 1 FETCH (BODY[HEADER] {14}\r\nSubject: a\r\n\r\n)\r\n', 3);
+  frame(new ImapLineFramer({ maxPayloadBytes: 4096 }, shown(out)), '* 1 FETCH (BODY[HEADER] {14}\r\nSubject: a\r\n\r\n)\r\n', 3);
   assert.deepEqual(out, ['* 1 FETCH (BODY[HEADER] {14}', 'Subject: a', '', ')']);
   assert.ok(!out.join('').includes('elided'));
 });
 
 test('an over-long line is cut, not buffered whole', () => {
   const out: string[] = [];
-  frame(new ImapLineFramer({ maxPayloadBytes: 10, maxLineBytes: 50 }, (t) => out.push(t)), `* OK ${'y'.repeat(1000)}\r\n`, 64);
+  frame(new ImapLineFramer({ maxPayloadBytes: 10, maxLineBytes: 50 }, shown(out)), `* OK ${'y'.repeat(1000)}\r\n`, 64);
   assert.equal(out.length, 1);
   assert.match(out[0] ?? '', /^\* OK y+ … 957 bytes of this line elided$/);
 });
@@ -42,7 +48,7 @@ test('POP3 multi-line bodies are elided past the limit and end at the dot, split
   const input = `+OK 1234 octets\r\n${body}\r\n.\r\n+OK next\r\n`;
   for (const chunk of [1, 2, 5, 1000]) {
     const out: string[] = [];
-    const framer = new Pop3LineFramer({ maxPayloadBytes: 30 }, (t) => out.push(t));
+    const framer = new Pop3LineFramer({ maxPayloadBytes: 30 }, shown(out));
     framer.expectMultiline();
     frame(framer, input, chunk);
     assert.deepEqual(out.slice(0, 4), ['+OK 1234 octets', 'line 0', 'line 1', 'line 2']);
@@ -52,7 +58,7 @@ test('POP3 multi-line bodies are elided past the limit and end at the dot, split
 
 test('a POP3 -ERR reply to a multi-line command has no body', () => {
   const out: string[] = [];
-  const framer = new Pop3LineFramer({ maxPayloadBytes: 30 }, (t) => out.push(t));
+  const framer = new Pop3LineFramer({ maxPayloadBytes: 30 }, shown(out));
   framer.expectMultiline();
   frame(framer, '-ERR no such message\r\n+OK fine\r\n', 4);
   assert.deepEqual(out, ['-ERR no such message', '+OK fine']);

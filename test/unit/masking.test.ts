@@ -10,15 +10,26 @@ test('IMAP LOGIN keeps the user and masks the password, quoted or atom or litera
   assert.equal(m.client('2 login alice hunter2'), '2 login alice ****');
 });
 
-test('IMAP LOGIN with literals masks the lines that carry the arguments, until the tagged reply', () => {
-  const m = new ImapMasker();
-  assert.equal(m.client('3 LOGIN {5}'), '3 LOGIN {5}');
-  m.server('+ OK');
-  assert.equal(m.client('alice {12}'), '****');
-  m.server('+ OK');
-  assert.equal(m.client('sec ret pass'), '****');
-  m.server('3 OK Logged in');
-  assert.equal(m.client('4 LIST "" "*"'), '4 LIST "" "*"');
+test('IMAP LOGIN with literals (a non-ASCII user, a password as literal): only the password\'s bytes are masked, however the reads fall', () => {
+  const script = ['3 LOGIN {6+}\r\n', 'jörg {12+}\r\n', 'sec ret pass\r\n', '4 LIST "" "*"\r\n'].join('');
+  for (const chunk of [1, 4, 100]) {
+    const lines: TrafficLine[] = [];
+    const tap = new TrafficTap((l) => lines.push(l), { maxLiteralBytes: 100 }).open('imap');
+    const bytes = Buffer.from(script, 'utf8');
+    for (let i = 0; i < bytes.length; i += chunk) tap.client(bytes.subarray(i, i + chunk));
+    tap.server(Buffer.from('3 OK Logged in\r\n'));
+    assert.deepEqual(lines.filter((l) => l.direction === 'client').map((l) => l.text), ['3 LOGIN {6+}', 'jörg {12+}', '****', '4 LIST "" "*"']);
+    assert.equal(lines.filter((l) => l.direction === 'client').reduce((n, l) => n + l.bytes, 0), bytes.length, 'every byte counted');
+  }
+});
+
+test('IMAP LOGIN with a quoted user and a literal password, and an atom user with a quoted password holding a space', () => {
+  const lines: TrafficLine[] = [];
+  const tap = new TrafficTap((l) => lines.push(l), { maxLiteralBytes: 100 }).open('imap');
+  tap.client(Buffer.from('5 LOGIN "al ice" {3}\r\n'));
+  tap.server(Buffer.from('+ go\r\n'));
+  tap.client(Buffer.from('p\x01w\r\n6 LOGIN bob "a b"\r\n', 'latin1'));
+  assert.deepEqual(lines.filter((l) => l.direction === 'client').map((l) => l.text), ['5 LOGIN "al ice" {3}', '****', '6 LOGIN bob ****']);
 });
 
 test('IMAP AUTHENTICATE masks the initial response and every continuation until the tagged reply', () => {

@@ -379,10 +379,10 @@ export class IdleWatcher {
 /** A folder that cannot be EXAMINEd (deleted, not yet re-created) is 'notFound', with the server's words; a reconnect keeps trying. */
 function folderError(error: unknown, folder: string): unknown {
   if (MailError.is(error)) return error;
-  const e = error as { responseStatus?: unknown; responseText?: unknown };
+  const e = error as { responseStatus?: unknown };
   if (e && (e.responseStatus === 'NO' || e.responseStatus === 'BAD')) {
-    const text = typeof e.responseText === 'string' ? e.responseText : undefined;
-    return new MailError('notFound', `The folder "${folder}" cannot be opened${text ? `: ${text}` : ''}.`, text, { cause: error });
+    const server = fromNodeError(error, 'notFound').serverText;
+    return new MailError('notFound', `The folder "${folder}" cannot be opened.`, server, { cause: error });
   }
   return error;
 }

@@ -14,6 +14,7 @@ import { applyClientId, CLIENT_NAME, ClientId } from './clientId';
 import { folderSnapshot } from './folderSnapshot';
 import { sortFolders, toFolderInfo } from './folderMapping';
 import { trafficLogger } from './trafficLogger';
+import { SILENCE_PROBE_MS, wrongPortOf } from '../diagnose/explainWrongPort';
 import { formatUidSet, highestBelow, parseUidSet, rangesOf, UidRange } from './uidSet';
 
 export interface ImapStoreOptions {
@@ -511,16 +512,20 @@ export class ImapStore implements MailStore, PartialFetcher {
       doSTARTTLS: account.security === 'starttls' ? true : account.security === 'none' ? false : undefined,
       // No password yet: ImapLoginAfterTls asks the credential provider once TLS is up (and trusted).
       auth: { user: account.user, ...(options.loginMethod ? { loginMethod: options.loginMethod } : {}) },
-      // The sockets, and the certificate decision (CA, caFile, pin, allowInvalidCertificate) inside the handshake.
-      transport: imapTlsTransport(trust, (note) => tap.info(note)),
-      logger: trafficLogger(tap, (greeting) => {
+      // The sockets, tapped for the traffic log, and the certificate decision (CA, caFile, pin, allowInvalidCertificate)
+      // inside the handshake.
+      transport: imapTlsTransport(trust, tap, (greeting) => {
+        clearTimeout(silence);
         // PREAUTH means "already logged in": STARTTLS is no longer possible, so stop before anything is sent.
         if (account.security === 'starttls' && /^\* PREAUTH/i.test(greeting.toString('latin1'))) {
           preauth = true;
           client.close();
         }
       }),
-      logRaw: true,
+      logger: trafficLogger(tap),
+      logRaw: false,
+      // COMPRESS=DEFLATE would put deflated bytes on the socket, where the traffic is tapped: the log shows the wire.
+      disableCompression: true,
       emitLogs: false,
       disableAutoIdle: true,
       disableAutoEnable: true,
@@ -549,14 +554,31 @@ export class ImapStore implements MailStore, PartialFetcher {
       if (this.tap === tap) this.tap = undefined;
       tap.close('connection closed');
     });
+    // A plain-text connection that hears no greeting may have reached a port that waits for the client (TLS, a web
+    // server): the port is probed on a connection of its own, and a wrong one is said at once instead of after the timeout.
+    let wrongPort: MailError | undefined;
+    const silence =
+      account.security === 'tls'
+        ? undefined
+        : setTimeout(() => {
+            void wrongPortOf(account).then((found) => {
+              if (!found || preauth) return;
+              wrongPort = found;
+              client.close();
+            });
+          }, SILENCE_PROBE_MS);
     try {
       await client.connect();
       if (preauth) throw new Error('PREAUTH');
     } catch (error) {
+      clearTimeout(silence);
       client.close();
       tap.close('connection failed');
       if (preauth) throw new MailError('tls', 'The server greeted with PREAUTH, so STARTTLS is impossible; the connection was closed before anything was sent.');
+      if (wrongPort) throw wrongPort;
       const mapped = preferSpecific(fromNodeError(error, 'server'), lastError);
+      const explained = await wrongPortOf(account, mapped);
+      if (explained) throw explained;
       if (password && mapped.reason === 'auth') this.credentials.invalidate(account);
       if (password && retry && (mapped.reason === 'timeout' || mapped.reason === 'network')) {
         // The connection may have timed out while the user was typing: once the password is there, connect again with it.
@@ -566,6 +588,7 @@ export class ImapStore implements MailStore, PartialFetcher {
       }
       throw mapped;
     }
+    clearTimeout(silence);
     if (account.security === 'starttls' && !client.secureConnection) {
       // e.g. a PREAUTH greeting: the session is authenticated before TLS could start.
       client.close();

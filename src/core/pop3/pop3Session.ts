@@ -1,3 +1,4 @@
+import { connectedOrWrongPort } from '../diagnose/explainWrongPort';
 import { AccountDefinition } from '../accounts/account';
 import { CredentialProvider, passwordForLogin } from '../credentials/credentialProvider';
 import { MailError } from '../errors';
@@ -75,7 +76,7 @@ export class Pop3Session {
     });
     const session = new Pop3Session(transport, options.limits);
     try {
-      await transport.connect();
+      await connectedOrWrongPort(transport.connect(), account, () => transport.close('closed: the port speaks something else'));
       session.caps = await session.capa();
       if (account.security === 'starttls') {
         if (!session.caps || !hasCapability(session.caps, 'STLS')) {

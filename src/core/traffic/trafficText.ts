@@ -5,6 +5,8 @@ import { isUtf8 } from 'node:buffer';
  * - valid UTF-8 is shown as text;
  * - every other byte, and every control character (C0, DEL, C1, U+2028/U+2029 and the bidirectional
  *   embedding, override and isolate marks), is shown as `\xNN` per byte (never guessed as Latin-1);
+ * - so is U+23CE (⏎), which the channel uses to mark a line that did not end in CRLF (lineEndMark), so
+ *   that a ⏎ in a shown line is always that mark;
  * - a backslash stays a backslash, except that one followed by `\` or `x` in the output is doubled,
  *   so `\Seen` reads as written and `\x93` can only mean the byte 0x93.
  * The line terminator is not part of a line and is not shown.
@@ -33,14 +35,14 @@ export function renderTrafficBytes(bytes: Buffer): string {
 /** Printable ASCII without a backslash: shown as is. */
 const PLAIN = /^[\x20-\x5b\x5d-\x7e]*$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u23ce]/g;
 // eslint-disable-next-line no-control-regex -- a backslash or a control character: the slow path
-const SPECIAL = /[\\\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const SPECIAL = /[\\\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u23ce]/;
 // A backslash followed by another, by "x", or by a control character (shown as an escape): doubled.
 // eslint-disable-next-line no-control-regex -- the control characters are those of CONTROL
-const BACKSLASH_BEFORE_ESCAPE = /\\(?=[\\x\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069])/g;
+const BACKSLASH_BEFORE_ESCAPE = /\\(?=[\\x\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u23ce])/g;
 // eslint-disable-next-line no-control-regex -- the control characters are those of CONTROL
-const BACKSLASH_BEFORE_ESCAPE_OR_END = /\\(?=[\\x\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|$)/g;
+const BACKSLASH_BEFORE_ESCAPE_OR_END = /\\(?=[\\x\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u23ce]|$)/g;
 
 /** `\x00` … `\xff`. */
 const ESCAPES = Array.from({ length: 256 }, (_, b) => `\\x${b.toString(16).padStart(2, '0')}`);
@@ -89,4 +91,13 @@ function textRuns(bytes: Buffer): (string | Buffer)[] {
   }
   cut(true);
   return runs;
+}
+
+/**
+ * The mark the channel puts after a line that did not end in exactly CRLF on the wire: ` ⏎LF` (a bare LF),
+ * ` ⏎CR` (the shown bytes end in a CR with no LF after it), ` ⏎none` (no terminator: bytes cut at an
+ * elision, or the end of the connection). Unambiguous because renderTrafficBytes escapes any ⏎ in the text.
+ */
+export function lineEndMark(end: 'crlf' | 'lf' | 'cr' | 'none'): string {
+  return end === 'crlf' ? '' : end === 'lf' ? ' \u23ceLF' : end === 'cr' ? ' \u23ceCR' : ' \u23cenone';
 }
