@@ -8,6 +8,7 @@ import { MASK, TrafficLine } from '../../src/core/traffic/trafficLine';
 import { formatTrafficLine, TrafficTap } from '../../src/core/traffic/trafficTap';
 import { DovecotServer, startDovecot } from '../servers/dovecot';
 import { imapStore } from './support/imapFixture';
+import { unrender } from '../support/unrender';
 
 // The byte-faithfulness check of issue 12, measured the way the problem was found: a plaintext session
 // through a recording TCP proxy on loopback (the proxy's two streams per connection are the packet
@@ -71,19 +72,6 @@ async function recordingProxy(port: number): Promise<RecordingProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** The rendering undone (trafficText.ts): `\\` one backslash, `\xNN` one byte, the rest UTF-8. */
-function unrender(text: string): Buffer {
-  const parts: Buffer[] = [];
-  let last = 0;
-  for (const m of text.matchAll(/\\(\\|x[0-9a-f]{2})/g)) {
-    parts.push(Buffer.from(text.slice(last, m.index), 'utf8'));
-    parts.push(m[1] === '\\' ? Buffer.from('\\') : Buffer.from([parseInt(m[1]!.slice(1), 16)]));
-    last = m.index + m[0].length;
-  }
-  parts.push(Buffer.from(text.slice(last), 'utf8'));
-  return Buffer.concat(parts);
 }
 
 const escape = (latin1: string): string => latin1.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&').replace(/[\r\n]/g, (c) => (c === '\r' ? '\\r' : '\\n'));

@@ -3,19 +3,7 @@ import { test } from 'node:test';
 import { TrafficLine } from '../../src/core/traffic/trafficLine';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
 import { renderTrafficBytes } from '../../src/core/traffic/trafficText';
-
-/** The inverse of renderTrafficBytes, as a reader of the log would apply it: `\\` is one backslash, `\xNN` one byte. */
-function unrender(text: string): Buffer {
-  const parts: Buffer[] = [];
-  let last = 0;
-  for (const m of text.matchAll(/\\(\\|x[0-9a-f]{2})/g)) {
-    parts.push(Buffer.from(text.slice(last, m.index), 'utf8'));
-    parts.push(m[1] === '\\' ? Buffer.from('\\') : Buffer.from([parseInt(m[1]!.slice(1), 16)]));
-    last = m.index + m[0].length;
-  }
-  parts.push(Buffer.from(text.slice(last), 'utf8'));
-  return Buffer.concat(parts);
-}
+import { unrender } from '../support/unrender';
 
 const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 
