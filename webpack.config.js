@@ -17,7 +17,8 @@ module.exports = {
   devtool: 'source-map',
   externals: { vscode: 'commonjs vscode' },
   resolve: {
-    extensions: ['.ts', '.js'],
+    // '.json': mailauth (the "auth" chunk) requires its own '../package' for a version string.
+    extensions: ['.ts', '.js', '.json'],
     // imapflow requires pino (its default logger) and socks (proxies) at load time; the extension uses neither
     // (it always passes a logger and never a proxy), so small stubs stand in for them: see src/bundleStubs/.
     alias: {
@@ -26,6 +27,10 @@ module.exports = {
       // dom-serializer (the HTML preview's serialiser) needs only entities' escaping functions (encodeXML,
       // escapeAttribute, escapeText), not its HTML encoding tables: point its `require("entities")` at that module.
       entities$: path.resolve(__dirname, 'node_modules/entities/dist/commonjs/escape.js'),
+      // mailauth (the "auth" chunk) pins older copies of libmime and nodemailer in its own node_modules; the
+      // extension's (same API, newer) are already in the activation bundle, so its requires use those.
+      [path.resolve(__dirname, 'node_modules/mailauth/node_modules/libmime')]: path.resolve(__dirname, 'node_modules/libmime'),
+      [path.resolve(__dirname, 'node_modules/mailauth/node_modules/nodemailer')]: path.resolve(__dirname, 'node_modules/nodemailer'),
     },
   },
   module: {

@@ -1,7 +1,8 @@
 // `npm run demo`: Mail Inspector in a browser against a local mail server, from a fresh Debian machine in one
 // command. Installs what is missing (Debian packages as root, npm packages, code-server into .vscode-test/host),
-// builds the .vsix, starts Dovecot with a demo mailbox and code-server with the extension and two demo accounts,
-// prints the address, and runs until Ctrl+C (SIGINT) or SIGTERM, which stop everything it started.
+// builds the .vsix, starts Dovecot with a demo mailbox, a DNS server (NSD) for its DKIM-signed message and
+// code-server with the extension and two demo accounts, prints the address, and runs until Ctrl+C (SIGINT) or
+// SIGTERM, which stop everything it started.
 //
 // Environment: MAIL_INSPECTOR_DEMO_PORT — the port for code-server (default 8080; 0 picks a free one).
 //              MAIL_INSPECTOR_DEMO_PREBUILT=1 — out/ and the .vsix are fresh (the test runner built them): do not
@@ -54,7 +55,7 @@ for (const [signal, handler] of handlers) process.on(signal, handler);
 
 note('Mail Inspector demo: checking what is installed…');
 try {
-  ensureSystem({ kerberos: true }); // dovecot, openssl; Kerberos headers for code-server's native build
+  ensureSystem({ kerberos: true }); // dovecot, openssl, nsd; Kerberos headers for code-server's native build
 } catch (e) {
   note(`The demo could not start: ${e instanceof Error ? e.message : e}`);
   process.exit(1);
@@ -115,6 +116,7 @@ say('');
 say('Mail Inspector demo is running.');
 for (const a of demo.accounts) say(`  ${a.label.padEnd(10)} ${a.protocol.toUpperCase()} on ${a.host}:${a.port} (${a.security.toUpperCase()}), user ${a.user}`);
 say(`  Mailbox    ${demo.mailbox.total} messages in ${demo.mailbox.folders.length} folders`);
+say(`  DNS        ${demo.dnsAddress} (Check Authentication on the newest INBOX message, which is signed)`);
 say(`  Password   ${demo.password}   (each account asks for it once; it is kept in the browser's secret storage)`);
 say('  Open the Mail Inspector view from the activity bar (envelope with a magnifier).');
 say(`open ${demo.url}`);

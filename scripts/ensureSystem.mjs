@@ -7,6 +7,8 @@ const NEEDED = [
   { file: '/usr/lib/dovecot/imap', packages: ['dovecot-imapd'] },
   { file: '/usr/lib/dovecot/pop3', packages: ['dovecot-pop3d'] },
   { file: '/usr/bin/openssl', packages: ['openssl'] },
+  // The DNS server the authentication tests and the demo serve their zones (DKIM keys, SPF, DMARC) from.
+  { file: '/usr/sbin/nsd', packages: ['nsd'] },
 ];
 
 const BROWSER = [

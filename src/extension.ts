@@ -24,6 +24,10 @@ import { PasswordStore } from './vscode/secrets';
 import { TrafficChannels } from './vscode/trafficChannels';
 import { registerTrafficCommands } from './vscode/traffic/trafficCommands';
 import { registerConsoleCommands } from './vscode/console/consoleCommands';
+import { registerBugReportCommands } from './vscode/diagnose/bugReportCommands';
+import { registerCompareCommands } from './vscode/compare/compareCommands';
+import { registerAuthCommands } from './vscode/auth/authCommands';
+import { registerDiagnoseCommands } from './vscode/diagnose/diagnoseCommands';
 import { AccountsTreeProvider, VIEW_ID } from './vscode/tree/accountsTree';
 import { AccountsDragAndDrop, FilesDragAndDrop } from './vscode/tree/dragAndDrop';
 import { FILES_VIEW_ID, FilesTreeProvider } from './vscode/tree/filesTree';
@@ -80,6 +84,10 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerSearchCommands({ accounts, tree, view, state: context.globalState, log }),
     ...registerTrafficCommands({ accounts, extensionUri: context.extensionUri, log }),
     ...registerConsoleCommands({ accounts, log }),
+    ...registerBugReportCommands({ accounts, log }),
+    ...registerCompareCommands({ accounts, extensionUri: context.extensionUri, log }),
+    ...registerAuthCommands({ inspectors, log }),
+    ...registerDiagnoseCommands({ accounts, log }),
   );
 }
 

@@ -11,6 +11,9 @@ import { mimeParsingBench, stallTable } from './mimeBench';
 import { liveSessionBench, liveTable } from './liveBench';
 import { searchBench, searchTable } from './searchBench';
 import { trafficBench } from './trafficBench';
+import { referenceBench, referenceTable } from './referenceBench';
+import { bigAttachmentMessage } from '../fixtures/generate';
+import { activationBench } from './activationBench';
 
 // The benchmark: how browsing cost grows with folder size. For a folder of 1,000 and one of 100,000
 // messages it measures, through the product's ImapStore over TLS, the time and the bytes exchanged
@@ -21,6 +24,8 @@ import { trafficBench } from './trafficBench';
 // MAIL_INSPECTOR_BENCH_ONLY=search runs only the search section (Dovecot started and seeded as usual);
 // MAIL_INSPECTOR_BENCH_SIZES=1000 (comma-separated) seeds and measures only those of the sizes below;
 // MAIL_INSPECTOR_BENCH_POP3_BODY=full|sample overrides the search section's choice for POP3 body searches.
+// The reference section (referenceBench.ts, issue 15) runs every task beside python3's imaplib/poplib in the same run and
+// prints ours, theirs and the ratio; `--reference` (or MAIL_INSPECTOR_BENCH_ONLY=reference) runs it alone.
 
 const ONLY = process.env.MAIL_INSPECTOR_BENCH_ONLY;
 const SIZES = [1_000, 100_000].filter((size) => !process.env.MAIL_INSPECTOR_BENCH_SIZES || process.env.MAIL_INSPECTOR_BENCH_SIZES.split(',').map(Number).includes(size));
@@ -136,23 +141,38 @@ function table(results: Result[]): string {
 async function main(): Promise<void> {
   // MIME parsing (no server): time and longest event-loop stall for a 10,000-part and a 5,000-deep message.
   // `node out/test/bench/bench.js --mime` runs this section alone.
-  if (!process.argv.includes('--live') && ONLY !== 'search') console.log(`${stallTable(await mimeParsingBench())}\n(target: no stall over 50 ms; figures on a loaded machine run high)\n`);
+  const skipOthers = process.argv.includes('--reference') || ONLY === 'reference' || ONLY === 'search';
+  if (!process.argv.includes('--live') && !skipOthers) console.log(`${stallTable(await mimeParsingBench())}\n(target: no stall over 50 ms; figures on a loaded machine run high)\n`);
   if (process.argv.includes('--mime')) return;
   // Live session (its own Dovecot): delivery → event latency, connections held, heap after 500 pushes.
   // `node out/test/bench/bench.js --live` runs this section alone.
-  if (ONLY !== 'search') console.log(`${liveTable(await liveSessionBench())}\n`);
+  if (!skipOthers) console.log(`${liveTable(await liveSessionBench())}\n`);
   if (process.argv.includes('--live')) return;
   // Traffic capture (its own Dovecot): listing 10,000 envelopes with the channel, a view and the record subscribed,
   // against a tap that only counts bytes. `node out/test/bench/bench.js --traffic` runs this section alone.
-  if (ONLY !== 'search') console.log(`${(await trafficBench()).join('\n')}\n`);
+  if (!skipOthers) console.log(`${(await trafficBench()).join('\n')}\n`);
   if (process.argv.includes('--traffic')) return;
+  const referenceOnly = process.argv.includes('--reference') || ONLY === 'reference';
   const users = SIZES.map((size) => ({ user: `bench${size}`, password: `bench-${size}-pw` }));
+  const bulk = { user: 'bulk10000', password: 'bulk-10000-pw' };
+  const big = { user: 'big25mb', password: 'big-25mb-pw' };
   const started = performance.now();
-  const server = await startDovecot({ users });
+  const server = await startDovecot({ users: [...users, bulk, big] });
   const startMs = performance.now() - started;
   try {
     const seedMs = new Map<number, number>();
     for (const size of SIZES) seedMs.set(size, await seed(server, `bench${size}`, size));
+    if (ONLY !== 'search') {
+      // Issue 15's table: every task beside python3 in the same run.
+      await seed(server, bulk.user, 10_000);
+      await server.addMessages(big.user, 'INBOX', [{ raw: bigAttachmentMessage() }]);
+      const activation = await activationBench();
+      const rows = await referenceBench(server, { sized: SIZES.map((size) => ({ size, ...users.find((u) => u.user === `bench${size}`)! })), bulk, big }, activation);
+      console.log(`\nMail Inspector vs python3 (imaplib, poplib), Dovecot on 127.0.0.1 over TLS, the same run, interleaved; medians; ratio = ours ÷ theirs`);
+      console.log(referenceTable(rows));
+      console.log('');
+    }
+    if (referenceOnly) return;
     if (ONLY !== 'search') await browsingBench(server, seedMs, startMs);
     // Search (searchBench.ts): the same seeded INBOXes, IMAP on the server vs POP3 on the client, with python3 beside.
     const search = await searchBench(server, SIZES.map((size) => ({ size, ...users.find((u) => u.user === `bench${size}`)! })));

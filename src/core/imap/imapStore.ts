@@ -1,4 +1,4 @@
-import { ImapFlow, type FetchMessageObject, type ImapFlowOptions, type MailboxObject } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions, type MailboxObject } from 'imapflow';
 import { AccountDefinition, hasControlCharacters } from '../accounts/account';
 import { credentialProvider, CredentialProvider, Credentials, fixedPassword, passwordForLogin } from '../credentials/credentialProvider';
 import { ImapLoginAfterTls } from '../credentials/imapLoginAfterTls';
@@ -11,6 +11,7 @@ import { ConnectionTap, TrafficTap } from '../traffic/trafficTap';
 import { FolderSnapshot } from '../documents/folderState';
 import type { TransferMessage } from '../write/crossAccount';
 import { applyClientId, CLIENT_NAME, ClientId } from './clientId';
+import { fetchEnvelopes } from './envelopeFetch';
 import { folderSnapshot } from './folderSnapshot';
 import { sortFolders, toFolderInfo } from './folderMapping';
 import { trafficLogger } from './trafficLogger';
@@ -68,6 +69,8 @@ export class ImapStore implements MailStore, PartialFetcher {
   private connecting: Promise<ImapFlow> | undefined;
   private tap: ConnectionTap | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** When an operation last ran (Date.now()): the connection closes idleCloseMs after it, NOOPs keep it open until then. */
+  private lastUse = 0;
   private busy = 0;
   private lastConnectionError: MailError | undefined;
   private readonly credentials: CredentialProvider;
@@ -95,6 +98,14 @@ export class ImapStore implements MailStore, PartialFetcher {
     });
   }
 
+  /**
+   * The folders without their counts (LIST alone: well under a millisecond on Dovecot, where LIST-STATUS of a large
+   * mailbox takes a hundred), so the tree can show them at once and fill in the counts from listFolders() after.
+   */
+  async listFolderNames(signal?: Cancel): Promise<FolderInfo[]> {
+    return this.run(signal, async (client) => sortFolders((await client.list()).map(toFolderInfo)));
+  }
+
   async listMessages(folderPath: string, offset: number, pageSize: number, signal?: Cancel): Promise<MessagePage> {
     checkFolderName(folderPath);
     return this.run(signal, async (client) => {
@@ -108,10 +119,7 @@ export class ImapStore implements MailStore, PartialFetcher {
         const uidValidity = mailbox ? Number(mailbox.uidValidity) : undefined;
         const range = pageRange(total, offset, pageSize);
         if (!range) return { total, messages: [], nextOffset: undefined, uidValidity };
-        const messages: MessageSummary[] = [];
-        for await (const msg of client.fetch(`${range.from}:${range.to}`, { uid: true, flags: true, envelope: true, size: true })) {
-          messages.push(toSummary(msg));
-        }
+        const messages = await fetchEnvelopes(client, `${range.from}:${range.to}`, false);
         messages.sort((a, b) => b.seq - a.seq);
         return { total, messages, nextOffset: range.nextOffset, uidValidity };
       } finally {
@@ -122,7 +130,8 @@ export class ImapStore implements MailStore, PartialFetcher {
 
   /**
    * One page by UID, newest first: the `pageSize` highest UIDs below `beforeUid` (the newest when undefined),
-   * found with UID SEARCH (ESEARCH's compact ALL where offered) and fetched by UID, never by sequence offset.
+   * found with UID SEARCH (ESEARCH's compact ALL where offered) and fetched by UID, never by sequence offset; the
+   * newest page is the last `pageSize` messages by number (the same messages, one command fewer).
    * `uidValidity`, when given, is the generation the cursor belongs to: a folder that has another one now is
    * refused (staleGeneration), as its UIDs no longer line up with the pages already shown.
    */
@@ -138,12 +147,19 @@ export class ImapStore implements MailStore, PartialFetcher {
         const total = client.mailbox ? client.mailbox.exists : 0;
         const empty = { total, messages: [], nextOffset: undefined, uidValidity: current, nextBeforeUid: undefined };
         if (total === 0 || beforeUid === 1) return empty;
+        if (beforeUid === undefined) {
+          // The newest page: UIDs grow with sequence numbers (RFC 9051 §2.3.1.1), so the `pageSize` highest UIDs are
+          // the last `pageSize` messages by number. One FETCH by sequence, no UID SEARCH of the whole folder first.
+          const from = Math.max(1, total - pageSize + 1);
+          const messages = await fetchEnvelopes(client, `${from}:${total}`, false);
+          messages.sort((a, b) => Number(b.id) - Number(a.id));
+          const lowest = messages[messages.length - 1];
+          // Mail expunged meanwhile (told with the FETCH) may leave fewer: the cursor is then still right, as later pages go by UID.
+          return { total, messages, nextOffset: undefined, uidValidity: current, nextBeforeUid: from > 1 && lowest ? Number(lowest.id) : undefined };
+        }
         const slice = highestBelow(await searchUids(client, beforeUid), beforeUid, pageSize);
         if (slice.uids.length === 0) return empty;
-        const messages: MessageSummary[] = [];
-        for await (const msg of client.fetch(slice.uids.join(','), { uid: true, flags: true, envelope: true, size: true }, { uid: true })) {
-          messages.push(toSummary(msg));
-        }
+        const messages = await fetchEnvelopes(client, formatUidSet(slice.uids), true);
         messages.sort((a, b) => Number(b.id) - Number(a.id));
         const lowest = slice.uids[slice.uids.length - 1];
         return { total, messages, nextOffset: undefined, uidValidity: current, nextBeforeUid: slice.more ? lowest : undefined };
@@ -242,8 +258,7 @@ export class ImapStore implements MailStore, PartialFetcher {
     for (const uid of uids) if (!Number.isInteger(uid) || uid < 1) throw new MailError('config', `${uid} is not a UID.`);
     if (uids.length === 0) return [];
     return this.readOnly(folder, uidValidity, signal, async ({ client }) => {
-      const messages: MessageSummary[] = [];
-      for await (const msg of client.fetch(formatUidSet(uids), { uid: true, flags: true, envelope: true, size: true }, { uid: true })) messages.push(toSummary(msg));
+      const messages = await fetchEnvelopes(client, formatUidSet(uids), true);
       return messages.sort((a, b) => Number(b.id) - Number(a.id));
     });
   }
@@ -403,6 +418,7 @@ export class ImapStore implements MailStore, PartialFetcher {
   private async run<T>(signal: Cancel | undefined, work: (client: ImapFlow) => Promise<T>, resendable = true): Promise<T> {
     if (signal?.aborted) throw new MailError('cancelled');
     clearTimeout(this.idleTimer);
+    this.lastUse = Date.now();
     this.lastConnectionError = undefined;
     this.busy++;
     let onAbort: (() => void) | undefined;
@@ -450,11 +466,32 @@ export class ImapStore implements MailStore, PartialFetcher {
     if (this.busy > 0 || !this.client) return;
     // imapflow's socket timeout also runs while the connection is unused: 2.10.2 answers it with a NOOP
     // only while IDLE, a download or a mailbox lock is under way, and otherwise emits an ETIMEOUT error
-    // and closes. We neither IDLE nor hold a lock between operations, so an unused connection is closed
-    // politely (LOGOUT) before that timeout would tear it down with an error.
-    const idle = Math.min(this.options.idleCloseMs ?? 5 * 60_000, Math.floor(this.options.limits.socketTimeoutMs * 0.8));
-    this.idleTimer = setTimeout(() => void this.close(), idle);
+    // and closes. We neither IDLE nor hold a lock between operations, so an unused connection is kept warm with a
+    // NOOP before that timeout (the next click then costs no login and no EXAMINE), and closed politely (LOGOUT)
+    // once it has not been used for idleCloseMs (5 minutes by default; the Accounts view closes every connection
+    // sooner when it is hidden, see src/vscode/tree/liveView.ts).
+    const closeAfter = this.options.idleCloseMs ?? 5 * 60_000;
+    const keepalive = Math.floor(this.options.limits.socketTimeoutMs * 0.8);
+    const left = closeAfter - (Date.now() - this.lastUse);
+    this.idleTimer = setTimeout(() => this.idleTick(closeAfter), Math.max(0, Math.min(left, keepalive)));
     this.idleTimer.unref();
+  }
+
+  private idleTick(closeAfter: number): void {
+    const client = this.client;
+    if (Date.now() - this.lastUse >= closeAfter || !client?.usable) {
+      void this.close();
+      return;
+    }
+    if (this.busy > 0) return; // the operation under way schedules again when it ends
+    this.busy++;
+    void client
+      .noop()
+      .catch(() => undefined)
+      .finally(() => {
+        this.busy--;
+        this.scheduleIdleClose();
+      });
   }
 
   private dropConnection(reason: string): void {
@@ -706,23 +743,4 @@ function isLostConnection(error: unknown): boolean {
 function preferSpecific(error: MailError, cause: MailError | undefined): MailError {
   if (cause && (error.reason === 'network' || error.reason === 'server' || error.reason === 'protocol') && cause.reason !== error.reason) return cause;
   return error;
-}
-
-function toSummary(msg: FetchMessageObject): MessageSummary {
-  const env = msg.envelope;
-  const addresses = (list: { name?: string; address?: string }[] | undefined) =>
-    (list ?? []).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
-  const date = env?.date ? new Date(env.date) : undefined;
-  return {
-    id: String(msg.uid),
-    seq: msg.seq,
-    subject: env?.subject ?? '',
-    from: addresses(env?.from),
-    to: addresses(env?.to),
-    date: date && !Number.isNaN(date.getTime()) ? date : undefined,
-    messageId: env?.messageId,
-    size: msg.size ?? 0,
-    flags: msg.flags ? [...msg.flags] : [],
-    ...(msg.modseq !== undefined ? { modseq: msg.modseq.toString() } : {}),
-  };
 }

@@ -2,7 +2,7 @@ import type { MessageStructureObject } from 'imapflow';
 import { MailError } from '../errors';
 import { Cancel, PartFetch } from '../mailStore';
 import { compareTrees } from '../mime/compareTrees';
-import { decodePartContent, DecodedContent } from '../mime/decodePart';
+import { decodePartContent, decodeTransferEncoding, DecodedContent } from '../mime/decodePart';
 import { partTreeFromBodyStructure } from '../mime/fromBodyStructure';
 import { partTreeFromRaw } from '../mime/fromRawMessage';
 import { headerBlockOf, HeaderModel, parseHeaderBlock } from '../mime/headers';
@@ -106,24 +106,35 @@ export class MessageInspector {
     const tree = await this.tree(signal);
     const part = findPart(tree, section);
     if (!part) throw new MailError('notFound', `The message has no part ${section}.`);
-    const mode: PartBytesMode = view === 'raw' ? 'headersAndBody' : 'body';
-    let bytes: Buffer;
-    let wireBytes: number | undefined;
+    const { bytes, wireBytes } = await this.bytesOf(tree, part, view === 'raw' ? 'headersAndBody' : 'body', signal);
+    if (view === 'raw') return { part, raw: bytes, wireBytes, messageSize: tree.messageSize };
+    return { part, decoded: decodePartContent(part, bytes), wireBytes, messageSize: tree.messageSize };
+  }
+
+  /**
+   * A part's body with only the transfer encoding undone (text stays in its charset): the bytes "Save Part As…"
+   * writes, which checksums are taken over. IMAP fetches this part alone.
+   */
+  async bodyBytes(section: string, signal?: Cancel): Promise<Buffer> {
+    const tree = await this.tree(signal);
+    const part = findPart(tree, section);
+    if (!part) throw new MailError('notFound', `The message has no part ${section}.`);
+    return decodeTransferEncoding((await this.bytesOf(tree, part, 'body', signal)).bytes, part.encoding).bytes;
+  }
+
+  private async bytesOf(tree: PartTree, part: MimePart, mode: PartBytesMode, signal?: Cancel): Promise<{ bytes: Buffer; wireBytes: number | undefined }> {
     if (this.source.part && tree.source === 'bodystructure') {
       const fetched: Buffer[] = [];
-      wireBytes = 0;
+      let wireBytes = 0;
       for (const s of imapSectionsFor(tree, part, mode)) {
         const got = await this.source.part(s, signal);
         fetched.push(got.bytes);
         wireBytes += got.wireBytes;
       }
-      bytes = Buffer.concat(fetched);
-    } else {
-      const raw = await this.source.raw(signal);
-      bytes = part.bytes ? partBytes(raw, part, mode) : await partBytesBySection(raw, section, mode, signal);
+      return { bytes: Buffer.concat(fetched), wireBytes };
     }
-    if (view === 'raw') return { part, raw: bytes, wireBytes, messageSize: tree.messageSize };
-    return { part, decoded: decodePartContent(part, bytes), wireBytes, messageSize: tree.messageSize };
+    const raw = await this.source.raw(signal);
+    return { bytes: part.bytes ? partBytes(raw, part, mode) : await partBytesBySection(raw, part.section, mode, signal), wireBytes: undefined };
   }
 
   /** The message's header block, parsed (IMAP fetches only the header). */

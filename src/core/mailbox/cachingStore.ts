@@ -19,6 +19,18 @@ interface RefFetcher {
   fetchRawAt(ref: MessageRef, signal?: Cancel): Promise<Buffer>;
 }
 
+/** A store that can list its folders before their counts (ImapStore, and a CachingStore around one). */
+export interface FolderNameLister {
+  listFolderNames(signal?: Cancel): Promise<FolderInfo[]>;
+  /** False for a wrapper whose store inside cannot (CachingStore around a Pop3Store). */
+  readonly namesFirst?: boolean;
+}
+
+export function listsFolderNames(store: MailStore): store is MailStore & FolderNameLister {
+  const lister = store as Partial<FolderNameLister>;
+  return typeof lister.listFolderNames === 'function' && lister.namesFirst !== false;
+}
+
 function fetchesByRef(store: MailStore): store is MailStore & RefFetcher {
   return typeof (store as Partial<RefFetcher>).fetchRawAt === 'function';
 }
@@ -52,8 +64,23 @@ export class CachingStore implements MailStore {
     return this.fallback.offline;
   }
 
+  /** Whether the store inside lists folders before their counts (see listsFolderNames). */
+  get namesFirst(): boolean {
+    return listsFolderNames(this.inner);
+  }
+
   listFolders(signal?: Cancel): Promise<FolderInfo[]> {
     return this.fallback.folders(() => this.inner.listFolders(signal));
+  }
+
+  /**
+   * The folders without counts where the store can list them so (ImapStore.listFolderNames), else with them; the
+   * offline fallback as for listFolders (counts follow from listFolders, whose answer replaces this one in the cache).
+   */
+  listFolderNames(signal?: Cancel): Promise<FolderInfo[]> {
+    const inner = this.inner;
+    // (Callers ask listsFolderNames() first: false here for a store without it, e.g. POP3, whose one folder comes with its count.)
+    return this.fallback.folders(() => (listsFolderNames(inner) ? inner.listFolderNames(signal) : inner.listFolders(signal)));
   }
 
   listMessages(folderPath: string, offset: number, pageSize: number, signal?: Cancel): Promise<MessagePage> {

@@ -128,6 +128,11 @@ export class Pop3Session {
     return this.upgraded ? { current: this.caps, beforeTls: this.capsBeforeTls, afterStls: true } : { current: this.caps, beforeTls: undefined, afterStls: false };
   }
 
+  /** The connection still works (no failure, not closed): a kept session may be used again. */
+  get usable(): boolean {
+    return this.transport.usable;
+  }
+
   /** Whether the server may support an optional command: CAPA lists it, or there was no CAPA to ask. */
   supports(name: string): boolean {
     return this.caps === undefined || hasCapability(this.caps, name);
@@ -201,6 +206,73 @@ export class Pop3Session {
     return this.body(`RETR ${n}`, limit, 'RETR', n);
   }
 
+  /** The server announced PIPELINING (RFC 2449 §6.6): a group of commands may go in one write. */
+  get pipelining(): boolean {
+    return this.caps !== undefined && hasCapability(this.caps, 'PIPELINING');
+  }
+
+  /**
+   * `UIDL n` and `LIST n` for each of `numbers`: with PIPELINING all of them in one write (one round trip), else one
+   * after the other. Undefined when the server has no UIDL or refuses a `UIDL n` (the caller takes the whole lists).
+   */
+  async uidlAndListEach(numbers: readonly number[]): Promise<{ uids: Map<number, string>; sizes: Map<number, number> } | undefined> {
+    if (!this.supports('UIDL')) return undefined;
+    const uids = new Map<number, string>();
+    const sizes = new Map<number, number>();
+    if (!this.pipelining) {
+      for (const n of numbers) {
+        const uid = await this.uidlOne(n);
+        if (uid === undefined) return undefined;
+        uids.set(n, uid);
+        sizes.set(n, await this.listOne(n));
+      }
+      return { uids, sizes };
+    }
+    for (const group of groupsOf(numbers, PIPELINE_GROUP / 2)) {
+      const replies = await this.transport.pipeline(group.flatMap((n) => [['UIDL', n], ['LIST', n]]));
+      for (let i = 0; i < group.length; i++) {
+        const n = group[i]!;
+        const uidl = replies[2 * i]!;
+        const list = replies[2 * i + 1]!;
+        const u = uidl.ok ? /^(\d+)\s+([\x21-\x7e]{1,70})/.exec(uidl.text) : null;
+        if (!u || Number(u[1]) !== n) return undefined;
+        if (!list.ok) throw errReplyToMailError(list.text, 'command', 'LIST');
+        const m = /^(\d+)\s+(\d+)/.exec(list.text);
+        if (!m || Number(m[1]) !== n) throw new MailError('protocol', `The server's reply to LIST ${n} is not "${n} size": ${list.text}`);
+        uids.set(n, u[2]!);
+        sizes.set(n, Number(m[2]));
+      }
+    }
+    return { uids, sizes };
+  }
+
+  /**
+   * `TOP n 0` for each of `numbers`, in that order: with PIPELINING in one write, else one after the other. Each
+   * entry is the header's bytes or the server's refusal of that message (a MailError 'server'); a lost connection
+   * rejects the whole call.
+   */
+  async topEach(numbers: readonly number[]): Promise<(Buffer | MailError)[]> {
+    const limit = this.limits.maxResponseBytes;
+    if (!this.pipelining) {
+      const out: (Buffer | MailError)[] = [];
+      for (const n of numbers) {
+        try {
+          out.push(await this.top(n));
+        } catch (err) {
+          if (!MailError.is(err, 'server')) throw err;
+          out.push(err);
+        }
+      }
+      return out;
+    }
+    const out: (Buffer | MailError)[] = [];
+    for (const group of groupsOf(numbers, PIPELINE_GROUP)) {
+      const replies = await this.transport.pipeline(group.map((n) => ['TOP', n, 0]), limit);
+      for (const reply of replies) out.push(reply.ok ? reply.body ?? Buffer.alloc(0) : errReplyToMailError(reply.text, 'command', 'TOP'));
+    }
+    return out;
+  }
+
   /** Marks message `n` for deletion; the server deletes it only when QUIT succeeds. */
   async dele(n: number): Promise<void> {
     this.marked = true; // set before sending: a reply lost on the way still counts as a possible mark
@@ -259,6 +331,18 @@ export class Pop3Session {
     }
     await this.transport.startTls();
   }
+}
+
+/**
+ * Commands per pipelined write. RFC 2449 lets a client send a whole group; a bound keeps one write (and the replies
+ * waiting in the server's socket buffer) small, and a page of 50 still goes in one group.
+ */
+const PIPELINE_GROUP = 128;
+
+function groupsOf<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** Parses "n value" lines of a LIST or UIDL reply. */

@@ -20,6 +20,11 @@ export interface Pop3StoreOptions {
   maxMessageBytes?: number;
   /** Where checkForNewMail() and the poll report changes; a new emitter when not given. */
   events?: SessionEvents;
+  /**
+   * Keep a folder list's session open this long (ms) for the call that follows (the tree's first page), so the two
+   * cost one login; 0 or undefined: every call is its own session. The extension uses LINGER_MS.
+   */
+  lingerMs?: number;
 }
 
 /** What one checkForNewMail() found (the same as its `resynced` event). */
@@ -58,6 +63,8 @@ export class Pop3Store implements MailStore {
   private lastCapabilities: Pop3CapabilityLists | undefined;
   private checking: Promise<MailCheck> | undefined;
   private poller: Pop3Poller | undefined;
+  /** A session kept open for a moment after a folder list (park()), and its timer. */
+  private spare: { session: Pop3Session; timer: NodeJS.Timeout } | undefined;
 
   /** Changes found by checkForNewMail() and the poll: `expunged`, `new`, `counts`, `resynced`, and `connection` states of the poll. */
   readonly events: SessionEvents;
@@ -74,7 +81,8 @@ export class Pop3Store implements MailStore {
   }
 
   async listFolders(signal?: Cancel): Promise<FolderInfo[]> {
-    const { count, size } = await this.withSession(signal, (s) => s.stat());
+    // The tree asks for the first page right after the folder list: with `lingerMs` the session stays open a moment for it.
+    const { count, size } = await this.withSession(signal, (s) => s.stat(), true);
     return [{ path: POP3_INBOX, name: 'Inbox', delimiter: undefined, parentPath: undefined, specialUse: 'inbox', selectable: true, total: count, unseen: undefined, size }];
   }
 
@@ -91,19 +99,27 @@ export class Pop3Store implements MailStore {
       // One odd message never hides the others: it is listed with what could be read, and said so.
       const notices: string[] = [];
       if (range) {
-        for (let n = range.to; n >= range.from; n--) {
-          const id = uids ? uids.get(n) : String(n);
-          if (id === undefined) throw new MailError('protocol', `The server's UIDL reply has no line for message ${n}.`);
+        const order: number[] = [];
+        for (let n = range.to; n >= range.from; n--) order.push(n);
+        for (const n of order) if ((uids ? uids.get(n) : String(n)) === undefined) throw new MailError('protocol', `The server's UIDL reply has no line for message ${n}.`);
+        // With CAPA, TOP for the whole page at once (pipelined where offered). Without CAPA, the first -ERR is how we learn
+        // TOP is missing (RFC 1939 makes it optional), so the rest are not asked: one at a time, as before.
+        const headers: (Buffer | MailError | undefined)[] = !canTop ? [] : s.capabilities !== undefined ? await s.topEach(order) : [];
+        for (const [i, n] of order.entries()) {
+          const id = uids ? uids.get(n)! : String(n);
           let header = NO_HEADER;
-          if (canTop) {
+          let top = headers[i];
+          if (canTop && s.capabilities === undefined) {
             try {
-              header = parseTopHeaders(await s.top(n));
+              top = await s.top(n);
             } catch (err) {
               if (!MailError.is(err, 'server')) throw err; // the connection is gone (limit, network, timeout)
-              if (s.capabilities === undefined) canTop = false; // TOP is optional (RFC 1939); without CAPA this -ERR is how we learn it is missing
-              else notices.push(`Message ${n}: the server refused TOP for it (${err.serverText || err.message}), so its subject and sender are not shown.`);
+              canTop = false;
+              top = undefined;
             }
           }
+          if (top instanceof MailError) notices.push(`Message ${n}: the server refused TOP for it (${top.serverText || top.message}), so its subject and sender are not shown.`);
+          else if (top) header = parseTopHeaders(top);
           const { notice, ...summary } = header;
           if (notice) notices.push(`Message ${n}${summary.subject ? ` ("${summary.subject.slice(0, 60)}")` : ''}: ${notice}`);
           messages.push({ id, seq: n, ...summary, size: sizes.get(n) ?? 0, flags: [] });
@@ -242,6 +258,7 @@ export class Pop3Store implements MailStore {
   /** Stops the poll and drops any session under way (without QUIT: nothing is deleted); the store stays usable. */
   async close(): Promise<void> {
     this.stopPolling();
+    await this.endSpare();
     this.closer.abort();
     this.closer = new AbortController();
   }
@@ -265,22 +282,17 @@ export class Pop3Store implements MailStore {
 
   /**
    * UIDLs and sizes for the page. A page that is a small part of the maildrop asks `UIDL n` and
-   * `LIST n` per message, so the cost grows with the page, not with the maildrop; a page that covers
+   * `LIST n` per message (all in one write where the server offers PIPELINING), so the cost grows with the page, not with the maildrop; a page that covers
    * much of it takes the whole listings in one reply each.
    */
   private async pageIds(s: Pop3Session, range: { from: number; to: number } | undefined, count: number): Promise<{ uids: Map<number, string> | undefined; sizes: Map<number, number> }> {
     if (!range) return { uids: await s.uidlAll(), sizes: new Map() };
     const pageLength = range.to - range.from + 1;
     if (pageLength * 4 >= count || !s.supports('UIDL')) return { uids: await s.uidlAll(), sizes: await s.listAll() };
-    const uids = new Map<number, string>();
-    const sizes = new Map<number, number>();
-    for (let n = range.to; n >= range.from; n--) {
-      const uid = await s.uidlOne(n);
-      if (uid === undefined) return { uids: await s.uidlAll(), sizes: await s.listAll() };
-      uids.set(n, uid);
-      sizes.set(n, await s.listOne(n));
-    }
-    return { uids, sizes };
+    const numbers: number[] = [];
+    for (let n = range.to; n >= range.from; n--) numbers.push(n);
+    // UIDL n and LIST n for the page: one round trip with PIPELINING, two per message without.
+    return (await s.uidlAndListEach(numbers)) ?? { uids: await s.uidlAll(), sizes: await s.listAll() };
   }
 
   /** Finds the number of the message `id` names in this session; 'notFound' when it is gone. */
@@ -298,21 +310,64 @@ export class Pop3Store implements MailStore {
     return n;
   }
 
-  private async withSession<T>(signal: Cancel | undefined, work: (session: Pop3Session) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a logged-in session: the one kept from the call before (`keep`, for at most LINGER_MS) or a new one.
+   * A session ends with QUIT after success and RSET-or-drop after a failure (Pop3Session.finish), as before.
+   */
+  private async withSession<T>(signal: Cancel | undefined, work: (session: Pop3Session) => Promise<T>, keep = false): Promise<T> {
     const cancel = signal ? AbortSignal.any([signal, this.closer.signal]) : this.closer.signal;
-    const session = await Pop3Session.open(this.account, this.credentials, this.tap, { limits: this.options.limits, ca: this.options.ca, signal: cancel });
+    const session = this.takeSpare() ?? (await Pop3Session.open(this.account, this.credentials, this.tap, { limits: this.options.limits, ca: this.options.ca, signal: cancel }));
     this.lastCapabilities = session.capabilityLists;
     let result: T;
     try {
+      if (cancel.aborted) throw new MailError('cancelled');
       result = await work(session);
     } catch (err) {
       await session.finish(false);
       throw MailError.is(err) ? err : new MailError('protocol', String(err), undefined, { cause: err });
     }
-    await session.finish(true);
+    if (keep && (this.options.lingerMs ?? 0) > 0 && !this.spare && !cancel.aborted) this.park(session, this.options.lingerMs!);
+    else await session.finish(true);
     return result;
   }
+
+  /**
+   * Keeps a session that changed nothing (a folder list: STAT only) open for the next call, ending it after `ms`
+   * if none comes: the maildrop's lock is held a moment longer at most, and a folder list followed by its first page
+   * costs one login instead of two. The timer never keeps the process alive.
+   */
+  private park(session: Pop3Session, ms: number): void {
+    const timer = setTimeout(() => {
+      if (this.spare?.session !== session) return;
+      this.spare = undefined;
+      void session.finish(true).catch(() => undefined);
+    }, ms);
+    timer.unref();
+    this.spare = { session, timer };
+  }
+
+  private takeSpare(): Pop3Session | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (!spare) return undefined;
+    clearTimeout(spare.timer);
+    if (spare.session.usable) return spare.session;
+    void spare.session.finish(false).catch(() => undefined);
+    return undefined;
+  }
+
+  /** Ends the kept session now (QUIT), if there is one. */
+  private async endSpare(): Promise<void> {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (!spare) return;
+    clearTimeout(spare.timer);
+    await spare.session.finish(true).catch(() => undefined);
+  }
 }
+
+/** How long the extension keeps a folder list's session for the first page (the tree asks for it right away). */
+export const LINGER_MS = 1_500;
 
 function checkFolder(path: string): void {
   if (path !== POP3_INBOX) throw new MailError('notFound', `A POP3 account has only the folder ${POP3_INBOX}, not "${path}".`);

@@ -28,6 +28,20 @@ export interface MultilineReply {
   readonly body: Buffer;
 }
 
+/** The answer to one command of a pipelined group: +OK with its text (and body, for multi-line replies) or -ERR. */
+export type PipelinedReply = { readonly ok: true; readonly text: string; readonly body?: Buffer } | { readonly ok: false; readonly text: string };
+
+interface PipelineGroup {
+  readonly expected: number;
+  readonly limit: number | undefined;
+  readonly replies: PipelinedReply[];
+  /** The body of the multi-line reply being read, and its status text. */
+  body: Buffer[] | undefined;
+  bodyText?: string | undefined;
+  resolve(replies: PipelinedReply[]): void;
+  reject(err: MailError): void;
+}
+
 /**
  * One POP3 connection, built on node-pop3's Pop3Connection (reached through Pop3Command, the only class
  * the package exports).
@@ -65,6 +79,8 @@ export class Pop3Transport extends Pop3Command {
   private pending: { resolve: () => void; reject: (err: MailError) => void } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly onAbort = (): void => this.fail(new MailError('cancelled'));
+  /** The pipelined group whose replies are being read (pipeline()), in order. */
+  private group: PipelineGroup | undefined;
 
   constructor(opts: TransportOptions) {
     super({
@@ -84,6 +100,11 @@ export class Pop3Transport extends Pop3Command {
   /** Why the connection ended, once it failed (a timeout, the server closing it …); undefined while it works. */
   get failed(): MailError | undefined {
     return this.failure;
+  }
+
+  /** Connected and not failed or closed: commands can be sent. */
+  get usable(): boolean {
+    return !this.failure && !this.closed && this._socket !== null && !this._socket.destroyed;
   }
 
   /** The greeting's text (after "+OK"), once connected. */
@@ -177,6 +198,29 @@ export class Pop3Transport extends Pop3Command {
   }
 
   /**
+   * A group of commands sent in one write (RFC 2449 PIPELINING: only where CAPA says so; the caller decides), their
+   * replies read in order. Either every command has a single-line reply (`multilineLimit` undefined) or every one a
+   * multi-line reply of at most `multilineLimit` bytes: the traffic tap is told of multi-line replies in order, which
+   * stays exact only when a group does not mix the two. A -ERR reply is that command's answer, not a failure of the
+   * group; the connection failing rejects the whole group.
+   */
+  async pipeline(commands: readonly (readonly (string | number)[])[], multilineLimit?: number): Promise<PipelinedReply[]> {
+    if (this.failure) throw this.failure;
+    if (!this._socket) throw new MailError('network', 'The connection is closed.');
+    if (this.busy()) throw new MailError('protocol', 'A pipelined group was sent while a reply was still awaited.');
+    if (commands.length === 0) return [];
+    const lines = commands.map((args) => args.join(' ').trim());
+    if (lines.some(hasControlCharacters)) throw new MailError('config', 'A POP3 command may not contain a line break or NUL character.');
+    const bytes = Buffer.from(lines.map((line) => `${line}\r\n`).join(''), 'utf8');
+    return new Promise<PipelinedReply[]>((resolve, reject) => {
+      this.group = { expected: lines.length, limit: multilineLimit, replies: [], body: undefined, resolve, reject };
+      if (multilineLimit !== undefined) for (let i = 0; i < lines.length; i++) this.tap.expectMultiline();
+      this.tap.client(bytes);
+      this._socket!.write(bytes);
+    });
+  }
+
+  /**
    * Closes the connection now, without QUIT (which never deletes anything: POP3 only updates on
    * QUIT). Anything still waiting for the server fails with 'cancelled'.
    */
@@ -214,8 +258,8 @@ export class Pop3Transport extends Pop3Command {
     return new Pop3ReplyReader(
       {
         status: (reply) => this.onStatus(reply),
-        body: (bytes) => this._stream?.push(bytes),
-        end: () => this._endStream(),
+        body: (bytes) => (this.group?.body ? this.group.body.push(bytes) : this._stream?.push(bytes)),
+        end: () => (this.group?.body ? this.groupReply({ ok: true, text: this.group.bodyText ?? '', body: Buffer.concat(this.group.body) }) : this._endStream()),
       },
       this.opts.limits.maxLineBytes,
     );
@@ -234,6 +278,7 @@ export class Pop3Transport extends Pop3Command {
       }
       return undefined;
     }
+    if (this.group) return this.groupStatus(this.group, reply);
     if (!this.awaitingReply) {
       // Unsolicited: a server closing an idle session says -ERR first; anything else (for instance
       // plaintext injected after "+OK" to STLS) is not to be trusted.
@@ -254,6 +299,32 @@ export class Pop3Transport extends Pop3Command {
     }
     this.emit('response', reply.text, null);
     return undefined;
+  }
+
+  /** A status line of a pipelined group: the next command's answer (a body follows a multi-line +OK). */
+  private groupStatus(group: PipelineGroup, reply: Pop3Reply): number | undefined {
+    if (reply.kind === 'continue') {
+      this.fail(new MailError('protocol', 'The server answered a pipelined command with a continuation line.'));
+      return undefined;
+    }
+    if (reply.kind === 'ok' && group.limit !== undefined) {
+      group.body = [];
+      group.bodyText = reply.text;
+      return group.limit;
+    }
+    this.groupReply(reply.kind === 'ok' ? { ok: true, text: reply.text } : { ok: false, text: reply.text });
+    return undefined;
+  }
+
+  private groupReply(reply: PipelinedReply): void {
+    const group = this.group;
+    if (!group) return;
+    group.body = undefined;
+    group.bodyText = undefined;
+    group.replies.push(reply);
+    if (group.replies.length < group.expected) return;
+    this.group = undefined;
+    group.resolve(group.replies);
   }
 
   private readonly onData = (chunk: Buffer): void => {
@@ -297,7 +368,7 @@ export class Pop3Transport extends Pop3Command {
 
   /** Something is waiting for the server: connect/STLS, a reply, or the rest of a body. */
   private busy(): boolean {
-    return this.pending !== undefined || this.awaitingReply || this._stream !== null;
+    return this.pending !== undefined || this.awaitingReply || this._stream !== null || this.group !== undefined;
   }
 
   private secured(secure: tls.TLSSocket): void {
@@ -343,6 +414,9 @@ export class Pop3Transport extends Pop3Command {
     const pending = this.pending;
     this.pending = undefined;
     pending?.reject(err);
+    const group = this.group;
+    this.group = undefined;
+    group?.reject(err);
     if (this.listenerCount('error') > 0) this.emit('error', err);
     this.close('closed after failure');
   }

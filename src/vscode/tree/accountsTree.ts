@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { accessOf, AccountDefinition } from '../../core/accounts/account';
 import { fromNodeError, MailError } from '../../core/errors';
-import { FolderInfo, MessageSummary } from '../../core/mailStore';
+import { FolderInfo, MailStore, MessageSummary } from '../../core/mailStore';
 import { MessageInspector } from '../../core/inspect/messageInspector';
 import { formatCount } from '../../core/format';
+import { FolderNameLister, listsFolderNames } from '../../core/mailbox/cachingStore';
 import { LoadedPage, MAX_MERGED } from '../../core/mailbox/loadedPage';
 import { PartTree } from '../../core/mime/partTree';
 import { AccountSession, PageCursor } from '../../core/session/accountSession';
@@ -109,12 +110,33 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     if (cached) return cached;
     const store = await this.accounts.store(account);
     if (!store) throw new PasswordNeeded();
-    const folders = await this.withViewProgress(() => store.listFolders());
+    const { folders, counts } = await this.withViewProgress(() => (listsFolderNames(store) ? this.foldersThenCounts(store) : store.listFolders().then((all) => ({ folders: all, counts: undefined }))));
     this.folderCache.set(account.id, folders);
     this.foldersChanged.fire();
     // The account row shows what the connection offers (its contextValue) and the session's state.
     this.fireAccountSoon(account.id);
+    counts?.then(
+      (counted) => {
+        if (this.folderCache.get(account.id) === folders) this.setFolders(account.id, counted);
+      },
+      (error: unknown) => this.log?.warn(`${account.label}: the folder counts could not be read: ${describe(error)}`),
+    );
     return folders;
+  }
+
+  /**
+   * The folders as soon as LIST answers; their counts (LIST-STATUS, or STATUS per folder) are asked right after and,
+   * when they take longer than COUNTS_GRACE_MS (a large mailbox), fill in the rows as they arrive (setFolders), so
+   * the tree never waits on them. Counts that come within the grace are shown at once (one render, no blank counts).
+   */
+  private async foldersThenCounts(store: MailStore & FolderNameLister): Promise<{ folders: FolderInfo[]; counts: Promise<FolderInfo[]> | undefined }> {
+    const names = await store.listFolderNames();
+    const counted = store.listFolders();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COUNTS_GRACE_MS)));
+    const early = await Promise.race([counted, grace]).catch(() => undefined);
+    clearTimeout(timer);
+    return early ? { folders: early, counts: undefined } : { folders: names, counts: counted };
   }
 
   async messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: readonly MessageSummary[]; hasMore: boolean; warning?: string; uidValidity?: number }> {
@@ -543,6 +565,9 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     this.changed.dispose();
   }
 }
+
+/** How long the folder list waits for its counts before it is shown without them (they follow when they come). */
+const COUNTS_GRACE_MS = 50;
 
 function pageKey(accountId: string, folderPath: string): string {
   return `${accountId}\0${folderPath}`;

@@ -10,6 +10,10 @@ export abstract class NodeTreeProvider implements vscode.TreeDataProvider<TreeNo
     return node.toTreeItem();
   }
 
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode, token: vscode.CancellationToken): vscode.ProviderResult<vscode.TreeItem> {
+    return node.resolveTreeItem ? node.resolveTreeItem(item, token) : item;
+  }
+
   getParent(node: TreeNode): TreeNode | undefined {
     return node.parent;
   }

@@ -3,9 +3,9 @@ import { MessageInspector } from '../../core/inspect/messageInspector';
 import { isMultipart, MimePart, PartTree } from '../../core/mime/partTree';
 import { pageOfParts, PART_PAGE_SIZE } from '../../core/mime/partPaging';
 import { partDescription, partLabel, presentPart } from '../../core/mime/partPresentation';
+import { isLeafPart, partChecksums, partTooltipMarkdown, type PartChecksums } from '../../core/mime/partTooltip';
 import { MessageRef, toDocumentUri } from '../documents/uris';
-import { formatBytesExact, formatCount } from '../../core/format';
-import { escapeMarkdown } from './markdown';
+import { formatCount } from '../../core/format';
 import { TreeNode } from './treeNode';
 
 /** What part nodes need: the message they belong to and its inspector. */
@@ -50,6 +50,8 @@ function pagedPartNodes(parent: TreeNode, context: PartContext, parts: readonly 
 
 /** One MIME part: section, type, charset, encoding, size, file name and disposition. */
 export class PartNode extends TreeNode {
+  private checksums: Promise<PartChecksums> | undefined;
+
   constructor(readonly parent: TreeNode, readonly context: PartContext, readonly part: MimePart) {
     super();
   }
@@ -59,7 +61,7 @@ export class PartNode extends TreeNode {
   }
 
   get isLeaf(): boolean {
-    return !isMultipart(this.part) && !this.part.message;
+    return isLeafPart(this.part);
   }
 
   /** The decoded (or raw) document of this part. */
@@ -74,20 +76,9 @@ export class PartNode extends TreeNode {
     item.id = this.id;
     item.description = partDescription(p);
     item.iconPath = partIcon(p);
-    const t = new vscode.MarkdownString();
-    t.appendMarkdown(`**Part ${p.section}** \`${p.contentType}\`\n\n`);
-    const row = (k: string, v: string | undefined): void => {
-      if (v) t.appendMarkdown(`${k}: ${escapeMarkdown(v)}\n\n`);
-    };
-    row('File name', p.fileName);
-    row('Charset', p.charset);
-    row('Transfer encoding', p.encoding);
-    row('Size', p.size !== undefined ? `${formatBytesExact(p.size)} as stored` : undefined);
-    row('Disposition', p.disposition);
-    row('Content-ID', p.contentId);
-    if (p.message) row('Encapsulated message', p.message.subject ?? '(no subject)');
-    if (this.isLeaf) t.appendMarkdown(this.context.inspector.partial ? '_Opening it fetches this part only (BODY.PEEK)._' : '_Cut from the downloaded message (this protocol cannot fetch one part)._');
-    item.tooltip = t;
+    // A leaf's tooltip carries its checksums, which cost fetching the part: left undefined here, resolveTreeItem
+    // fills it in when the tooltip is shown, so listing parts fetches none of them.
+    if (!this.isLeaf) item.tooltip = new vscode.MarkdownString(partTooltipMarkdown(p, { partial: this.context.inspector.partial }));
     const kinds = ['part'];
     if (this.isLeaf) kinds.push('part-leaf');
     if (p.contentType === 'text/html') kinds.push('part-html');
@@ -96,6 +87,24 @@ export class PartNode extends TreeNode {
     item.contextValue = kinds.join(' ');
     if (this.isLeaf) item.command = { command: 'mailInspector.openPart', title: 'Open Part', arguments: [this] };
     return item;
+  }
+
+  override async resolveTreeItem(item: vscode.TreeItem, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (!this.isLeaf || item.tooltip !== undefined) return item;
+    const controller = new AbortController();
+    const subscription = token.onCancellationRequested(() => controller.abort());
+    try {
+      // Kept on the node: hovering again (or after the item was re-rendered) does not fetch the part again.
+      this.checksums ??= partChecksums(this.context.inspector, this.part, controller.signal);
+      const checksums = await this.checksums.catch((error: unknown) => {
+        this.checksums = undefined; // cancelled: the next hover tries again
+        throw error;
+      });
+      item.tooltip = new vscode.MarkdownString(partTooltipMarkdown(this.part, { partial: this.context.inspector.partial, checksums }));
+      return item;
+    } finally {
+      subscription.dispose();
+    }
   }
 
   override getChildren(): TreeNode[] {

@@ -9,4 +9,9 @@ export abstract class TreeNode {
   getChildren(): Promise<TreeNode[]> | TreeNode[] {
     return [];
   }
+  /**
+   * Fills in what toTreeItem left undefined (a tooltip that costs a fetch), when VS Code asks: on hover for the
+   * tooltip. Nodes without such costs leave the item as it is.
+   */
+  resolveTreeItem?(item: vscode.TreeItem, token: vscode.CancellationToken): Promise<vscode.TreeItem> | vscode.TreeItem;
 }

@@ -131,18 +131,33 @@ const PLANS: FolderPlan[] = [
   { path: 'Junk', count: 8, spacingHours: 36, newestHoursAgo: 12, make: (k, date) => generateMessage(900 + k, { date, to: ME, subject: `You have won ${k + 1} million!!!` }), flags: () => '' },
 ];
 
-/** Seeds the demo account; messages are dated relative to `now` (default: the current time). */
-export async function seedDemoMailbox(server: DovecotServer, user = DEMO_USER, now = Date.now()): Promise<DemoMailboxSummary> {
+export interface DemoSeedOptions {
+  user?: string;
+  /** Messages are dated relative to it (default: the current time). */
+  now?: number;
+  /**
+   * A DKIM-signed message (`startDemoAuth()` of test/servers/dnsDemo.ts), put into INBOX as its newest, unread
+   * message: Check Authentication on it reads the key, SPF and DMARC records from the demo's DNS server.
+   */
+  signed?: Buffer;
+}
+
+/** Seeds the demo account. */
+export async function seedDemoMailbox(server: DovecotServer, options: DemoSeedOptions = {}): Promise<DemoMailboxSummary> {
+  const { user = DEMO_USER, now = Date.now(), signed } = options;
   const jobs: Promise<void>[] = [];
+  const folders: { path: string; count: number }[] = [];
   for (const plan of PLANS) {
     const messages: SeedMessage[] = [];
     for (let k = 0; k < plan.count; k++) {
       const date = new Date(Math.floor((now - (plan.newestHoursAgo + (plan.count - 1 - k) * plan.spacingHours) * HOUR) / 1000) * 1000);
       messages.push({ raw: plan.make(k, date), flags: plan.flags(k, plan.count), date });
     }
+    // Half an hour ago: newer than INBOX's newest generated message (an hour ago), so it is the first row.
+    if (plan.path === 'INBOX' && signed) messages.push({ raw: signed, flags: '', date: new Date(Math.floor((now - HOUR / 2) / 1000) * 1000) });
     jobs.push(server.addMessages(user, plan.path, messages));
+    folders.push({ path: plan.path, count: messages.length });
   }
   await Promise.all(jobs);
-  const folders = PLANS.map((p) => ({ path: p.path, count: p.count }));
   return { folders, total: folders.reduce((n, f) => n + f.count, 0) };
 }
