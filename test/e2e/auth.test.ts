@@ -34,13 +34,6 @@ const dns = (): string => {
 const KEY_NAME = `demo2026._domainkey.${DEMO_AUTH_DOMAIN}`;
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Scrolls the tree to its top, where no sticky account or folder row lies over the message's row (the first). */
-async function toTop(): Promise<void> {
-  await e2e.tree.list.hover();
-  await e2e.page.mouse.wheel(0, -10_000);
-  await e2e.page.waitForTimeout(200);
-}
-
 /** What the report of the demo's signed message says, wherever Check Authentication was run from. */
 function assertPassingReport(text: string): void {
   assert.match(text, new RegExp(`^# Authentication of "${escaped(DEMO_AUTH_SUBJECT)}"$`, 'm'));
@@ -84,7 +77,7 @@ test('Check Authentication on the signed demo message: DKIM, SPF and DMARC pass,
   await e2e.tree.expand('INBOX');
   const row = await e2e.tree.scrollTo(DEMO_AUTH_SUBJECT);
   assert.deepEqual([await row.getAttribute('aria-level'), await row.getAttribute('aria-posinset')], ['3', '1'], 'the signed message is the newest in INBOX');
-  await toTop();
+  await e2e.tree.scrollToTop();
   await e2e.tree.contextMenu(DEMO_AUTH_SUBJECT, 'Check Authentication');
   await e2e.editor.waitForActiveTab(/ authentication\.md$/);
   const text = await e2e.editor.text();
@@ -96,7 +89,7 @@ test('Check Authentication on the signed demo message: DKIM, SPF and DMARC pass,
 });
 
 test("from the message's open tab, the palette's Check Authentication gives the same report, from the window's DNS cache", async () => {
-  await toTop();
+  await e2e.tree.scrollToTop();
   await e2e.tree.click(DEMO_AUTH_SUBJECT);
   await e2e.editor.waitForActiveTab(/\.eml$/);
   await e2e.workbench.runCommand('Mail Inspector: Check Authentication');

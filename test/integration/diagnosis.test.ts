@@ -210,7 +210,7 @@ test('POP3 on the TLS, STLS and no-TLS listeners: CAPA before and after STLS and
 });
 
 test('POP3 EXPIRE and LOGIN-DELAY in words, from Dovecot announcing them (through a CAPA-extending proxy: Dovecot has no setting for them)', async () => {
-  const proxy = await startPop3CapaProxy({ host: '127.0.0.1', port: server.ports.pop3NoTls }, { beforeLogin: ['EXPIRE 30 USER', 'LOGIN-DELAY 900 USER'], afterLogin: ['EXPIRE 30', 'LOGIN-DELAY 900'] });
+  const proxy = await startPop3CapaProxy({ host: '127.0.0.1', port: server.ports.pop3NoTls }, { add: { beforeLogin: ['EXPIRE 30 USER', 'LOGIN-DELAY 900 USER'], afterLogin: ['EXPIRE 30', 'LOGIN-DELAY 900'] } });
   try {
     const { d, md } = await run({ protocol: 'pop3', port: proxy.port, security: 'none' });
     assert.equal(d.stopped, undefined, findings(d));

@@ -6,7 +6,7 @@ import { TrafficLine } from '../../src/core/traffic/trafficLine';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
 import { DovecotServer, startDovecot } from '../servers/dovecot';
 import { FaultyProxy, startFaultyProxy } from '../servers/faultyProxy';
-import { Pop3Recorder, startPop3Recorder } from '../servers/pop3Recorder';
+import { Pop3CapaProxy, startPop3CapaProxy } from '../servers/pop3CapaProxy';
 import { generateMessage } from '../servers/sampleMail';
 import { pop3Fixture } from './pop3Fixture';
 
@@ -20,16 +20,16 @@ const COUNT = 300; // a page of 50 is a small part of it: UIDL n / LIST n per me
 const PAGE = 50;
 
 let server: DovecotServer;
-let recorder: Pop3Recorder;
-let withoutPipelining: Pop3Recorder;
+let recorder: Pop3CapaProxy;
+let withoutPipelining: Pop3CapaProxy;
 let byteAtATime: FaultyProxy;
 
 before(async () => {
   server = await startDovecot();
   await server.addMessages(server.users[0]!.user, 'INBOX', Array.from({ length: COUNT }, (_, i) => ({ raw: generateMessage(i + 1) })));
   const target = { host: server.host, port: server.ports.pop3NoTls };
-  recorder = await startPop3Recorder(target);
-  withoutPipelining = await startPop3Recorder(target, { drop: ['PIPELINING'] });
+  recorder = await startPop3CapaProxy(target);
+  withoutPipelining = await startPop3CapaProxy(target, { drop: ['PIPELINING'] });
   byteAtATime = await startFaultyProxy(target, { kind: 'byteAtATime' });
 });
 

@@ -1,6 +1,6 @@
 import type { AuthResultsField } from './authenticationResults';
 import type { ConnectingClient } from './connectingClient';
-import type { DkimKeyRecord } from './dkimTags';
+import type { DkimKeyRecord, SignatureTags } from './dkimTags';
 import type { AuthCheck, DnsQuery } from './dnsLookups';
 import type { DeceptiveLink } from './deceptiveLinks';
 import type { ListUnsubscribeCheck } from './listUnsubscribe';
@@ -10,17 +10,9 @@ import type { PartChecksum } from './partChecksums';
 // receiving server's own, where they disagree, every DNS query used and the checks that could not run.
 
 /** One DKIM-Signature field and its verdict. */
-export interface DkimSignatureReport {
+export interface DkimSignatureReport extends Omit<SignatureTags, 'identity' | 'signature'> {
   /** Position among the DKIM-Signature fields, from 1 (top). */
   readonly index: number;
-  readonly domain?: string;
-  readonly selector?: string;
-  readonly algorithm?: string;
-  readonly canonicalization: string;
-  readonly signedHeaders: readonly string[];
-  readonly signedAt?: Date;
-  readonly expiresAt?: Date;
-  readonly bodyLength?: number;
   /** Whether the body as received hashes to bh= (needs no DNS). */
   readonly bodyHash: { readonly matches: boolean; readonly computed?: string; readonly expected?: string };
   /** mailauth's result: pass, fail, neutral, temperror, policy, none. */

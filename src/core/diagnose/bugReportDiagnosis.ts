@@ -3,22 +3,8 @@ import type { CredentialProvider } from '../credentials/credentialProvider';
 import type { Cancel, SessionLimits } from '../mailStore';
 import type { TrafficTap } from '../traffic/trafficTap';
 import type { ReportDiagnosis } from './bugReport';
-import { diagnose, diagnosisMarkdown, DiagnoseTarget } from './diagnosis';
-
-/** What Diagnose Connection is given for an account: its server, security, user and trust settings (never a password). */
-export function diagnoseTargetOf(account: AccountDefinition): DiagnoseTarget {
-  return {
-    protocol: account.protocol,
-    host: account.host,
-    port: account.port,
-    security: account.security,
-    user: account.user,
-    allowInvalidCertificate: account.allowInvalidCertificate,
-    ...(account.caFile ? { caFile: account.caFile } : {}),
-    ...(account.pinnedCertificate ? { pinnedCertificate: account.pinnedCertificate } : {}),
-    useApop: account.useApop,
-  };
-}
+import { diagnoseTargetOf } from './diagnoseTarget';
+import { diagnose, diagnosisMarkdown } from './diagnosis';
 
 export interface ReportDiagnosisOptions {
   /** Undefined: the diagnosis stops before login. */

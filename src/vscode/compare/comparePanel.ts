@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { scriptedPage } from '../webviews/scriptedPage';
 import type { CompareViewData } from '../../core/compare/compareView';
 
 /**
@@ -61,21 +61,11 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(18).toString('base64url');
-    const media = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', file)).toString();
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${media('compare.css')}">
-<title>POP3 and IMAP</title>
-</head>
-<body>
-<header class="toolbar">
+    return scriptedPage(this.panel.webview, this.extensionUri, {
+      title: 'POP3 and IMAP',
+      css: 'compare.css',
+      script: 'compare.js',
+      body: `<header class="toolbar">
   <h1 id="title">Comparing…</h1>
   <button id="copy" type="button" title="Copy the numbers as a Markdown table">Copy as Markdown</button>
 </header>
@@ -83,10 +73,8 @@ export class ComparePanel implements vscode.Disposable {
 <div class="legend"><span class="swatch imap"></span> IMAP <span class="swatch pop3"></span> POP3</div>
 <main id="charts"></main>
 <h2>Numbers</h2>
-<table id="table"></table>
-<script nonce="${nonce}" src="${media('compare.js')}"></script>
-</body>
-</html>`;
+<table id="table"></table>`,
+    });
   }
 
   dispose(): void {

@@ -25,7 +25,8 @@ export async function openProtocolConsole(deps: ConsoleCommandDeps, node: TreeNo
   const { accounts, log } = deps;
   const account = await resolveAccount(accounts, node, 'Account to open a protocol console on');
   if (!account) return;
-  const mode = await vscode.window.showQuickPick(MODES, { title: `Protocol console on ${account.label}`, placeHolder: 'Log in for you, or leave the login to you?' });
+  // ignoreFocusOut: a webview that takes the focus meanwhile (the traffic view updating) must not dismiss the choice.
+  const mode = await vscode.window.showQuickPick(MODES, { title: `Protocol console on ${account.label}`, placeHolder: 'Log in for you, or leave the login to you?', ignoreFocusOut: true });
   if (!mode) return;
   // The session's access mode (the account's, or "Allow Changes" for this session); building it costs no network.
   const { access } = await accounts.session(account);

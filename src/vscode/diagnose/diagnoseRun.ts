@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AccountDefinition, defaultPort, hasControlCharacters, Protocol, Security } from '../../core/accounts/account';
 import type { CredentialProvider } from '../../core/credentials/credentialProvider';
 import { diagnose, DiagnoseTarget, diagnosisMarkdown } from '../../core/diagnose/diagnosis';
+import { diagnoseTargetOf } from '../../core/diagnose/diagnoseTarget';
 import type { TrafficTap } from '../../core/traffic/trafficTap';
 import { accountOf } from '../tree/accountsTree';
 import type { TreeNode } from '../tree/treeNode';
@@ -100,17 +101,7 @@ export class DiagnosisReports implements vscode.TextDocumentContentProvider, vsc
     const chosen = account;
     const store = accounts.credentials;
     return {
-      target: {
-        protocol: chosen.protocol,
-        host: chosen.host,
-        port: chosen.port,
-        security: chosen.security,
-        user: chosen.user,
-        allowInvalidCertificate: chosen.allowInvalidCertificate,
-        ...(chosen.caFile ? { caFile: chosen.caFile } : {}),
-        ...(chosen.pinnedCertificate ? { pinnedCertificate: chosen.pinnedCertificate } : {}),
-        useApop: chosen.useApop,
-      },
+      target: diagnoseTargetOf(chosen),
       label: chosen.label,
       // The account's own password, stored or asked for as any of its connections would.
       credentials: { get: () => store.get(chosen), invalidate: () => store.invalidate(chosen) },

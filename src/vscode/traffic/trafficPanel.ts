@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { scriptedPage } from '../webviews/scriptedPage';
 import type { AccountDefinition } from '../../core/accounts/account';
 import type { TrafficRecord } from '../../core/traffic/exchange';
 import { buildViewData, parsePageMessage, type PageMessage, type TrafficFilter } from '../../core/traffic/trafficViewData';
@@ -114,21 +114,11 @@ export class TrafficPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(18).toString('base64url');
-    const media = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', file)).toString();
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${media('traffic.css')}">
-<title>Traffic</title>
-</head>
-<body>
-<header class="toolbar">
+    return scriptedPage(this.panel.webview, this.extensionUri, {
+      title: 'Traffic',
+      css: 'traffic.css',
+      script: 'traffic.js',
+      body: `<header class="toolbar">
   <label>Connection <select id="connection"><option value="">All</option></select></label>
   <label>Command <select id="command"><option value="">All</option></select></label>
   <label>Status <select id="status">
@@ -139,10 +129,8 @@ export class TrafficPanel implements vscode.Disposable {
 </header>
 <div id="message" class="message" hidden></div>
 <div id="summary" class="summary" role="status"></div>
-<main id="connections"></main>
-<script nonce="${nonce}" src="${media('traffic.js')}"></script>
-</body>
-</html>`;
+<main id="connections"></main>`,
+    });
   }
 
   dispose(): void {

@@ -27,6 +27,13 @@ export class TreeView {
     return this.list.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
   }
 
+  /** Scrolls the list to its top, where no sticky account or folder row lies over the first rows. */
+  async scrollToTop(): Promise<void> {
+    await this.list.hover();
+    await this.page.mouse.wheel(0, -10_000);
+    await this.page.waitForTimeout(200);
+  }
+
   /** Waits until a row labelled `label` exists, scrolling the list to find it. */
   async scrollTo(label: string, timeoutMs = 30_000): Promise<Locator> {
     const row = this.row(label);
