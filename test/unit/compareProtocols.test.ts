@@ -4,7 +4,7 @@ import { AccountDefinition } from '../../src/core/accounts/account';
 import { Comparison, COMPARE_TASKS, TaskMeasure } from '../../src/core/compare/compareTypes';
 import { compareViewData, comparisonMarkdown } from '../../src/core/compare/compareView';
 import { pickParts } from '../../src/core/compare/pickParts';
-import { sameMailboxPairs, sameMailboxPartners } from '../../src/core/compare/sameMailbox';
+import { byProtocol, otherProtocolAccounts, otherProtocolName, sameMailboxPairs, sameMailboxPartners } from '../../src/core/compare/sameMailbox';
 import { roundTrips } from '../../src/core/compare/taskMeasure';
 import { partTreeFromRaw } from '../../src/core/mime/fromRawMessage';
 import { exchange, T0 } from './support/handRecord';
@@ -75,6 +75,11 @@ test('the same mailbox: the other protocol, the same host (any case) and user; t
   assert.deepEqual(sameMailboxPartners(imap, all).map((a) => a.id), ['p-tls', 'p-plain']);
   assert.deepEqual(sameMailboxPartners(all[2]!, all).map((a) => a.id), ['i', 'i2']);
   assert.deepEqual(sameMailboxPairs(all).map((p) => `${p.imap.id}+${p.pop3.id}`), ['i+p-tls', 'i+p-plain', 'i2+p-tls', 'i2+p-plain']);
+  // Whichever was chosen first, the pair is ordered by protocol; a hand-made choice lists the other protocol's accounts.
+  assert.deepEqual(byProtocol(all[2]!, imap), { imap, pop3: all[2] });
+  assert.deepEqual(byProtocol(imap, all[2]!), { imap, pop3: all[2] });
+  assert.equal(otherProtocolName(imap), 'POP3');
+  assert.deepEqual(otherProtocolAccounts(imap, all).map((a) => a.id), ['p-plain', 'p-tls', 'bob', 'other']);
 });
 
 function measures(scale: number, failing?: TaskMeasure['task']): TaskMeasure[] {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { messageTranscript, transcriptCost, uidSetHas } from '../../src/core/traffic/messageTranscript';
+import { messageIdentityOf, messageTranscript, transcriptCost, uidSetHas } from '../../src/core/traffic/messageTranscript';
 import { TrafficTap } from '../../src/core/traffic/trafficTap';
 import { exchange, line } from './support/handRecord';
 
@@ -188,4 +188,10 @@ test("over the tap's own record, POP3: the UIDL listing, TOP and RETR of one mes
   server('+OK\r\nSubject: 2\r\n\r\nbody\r\n.\r\n');
   const entries = messageTranscript(tap.record.exchanges(), { protocol: 'pop3', uidl: 'bbb' });
   assert.deepEqual(entries.map((e) => [e.exchange.commandText, e.role]), [['UIDL', 'listing'], ['TOP 2 0', 'headers'], ['RETR 2', 'body']]);
+});
+
+test('the identity of a message as the tree names it: IMAP by folder and UID, POP3 by UIDL, with its label', () => {
+  assert.deepEqual(messageIdentityOf('imap', 'INBOX', '12', 'Hello', '2'), { identity: { protocol: 'imap', mailbox: 'INBOX', uid: 12, section: '2' }, label: 'part 2 of "Hello" (UID 12 in INBOX)' });
+  assert.deepEqual(messageIdentityOf('pop3', 'INBOX', 'uidl-7', undefined), { identity: { protocol: 'pop3', uidl: 'uidl-7' }, label: 'message (UIDL uidl-7)' });
+  assert.equal(messageIdentityOf('imap', 'INBOX', 'not-a-uid', 'x'), undefined);
 });

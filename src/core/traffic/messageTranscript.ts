@@ -9,6 +9,25 @@ export type MessageIdentity =
   | { readonly protocol: 'imap'; readonly mailbox: string; readonly uid: number; readonly section?: string }
   | { readonly protocol: 'pop3'; readonly uidl: string; readonly section?: string };
 
+/**
+ * The identity of a message of an account as the tree and the documents name it (`messageId` is a UID for IMAP,
+ * a UIDL for POP3), with the words a view shows for it; undefined for an IMAP id that is no UID.
+ */
+export function messageIdentityOf(
+  protocol: 'imap' | 'pop3',
+  folder: string,
+  messageId: string,
+  subject: string | undefined,
+  section?: string,
+): { identity: MessageIdentity; label: string } | undefined {
+  const name = subject ? `"${subject}"` : 'message';
+  const part = section ? `part ${section} of ` : '';
+  if (protocol === 'pop3') return { identity: { protocol: 'pop3', uidl: messageId, ...(section ? { section } : {}) }, label: `${part}${name} (UIDL ${messageId})` };
+  const uid = Number(messageId);
+  if (!Number.isInteger(uid)) return undefined;
+  return { identity: { protocol: 'imap', mailbox: folder, uid, ...(section ? { section } : {}) }, label: `${part}${name} (UID ${uid} in ${folder})` };
+}
+
 /** What an exchange did for the message: how the transcript labels it. */
 export type TranscriptRole = 'listing' | 'structure' | 'headers' | 'body' | 'part' | 'flags' | 'write' | 'other';
 

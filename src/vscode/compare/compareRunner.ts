@@ -3,7 +3,7 @@ import type { AccountDefinition } from '../../core/accounts/account';
 import { compareViewData } from '../../core/compare/compareView';
 import { COMPARE_TASKS, TASK_LABELS } from '../../core/compare/compareTypes';
 import { compareProtocols } from '../../core/compare/protocolRun';
-import { sameMailboxPartners } from '../../core/compare/sameMailbox';
+import { byProtocol, otherProtocolAccounts, otherProtocolName, sameMailboxPartners } from '../../core/compare/sameMailbox';
 import { CLIENT_NAME } from '../../core/imap/clientId';
 import { resolveAccount } from '../commands/accountCommands';
 import { reportError } from '../commands/reportError';
@@ -27,7 +27,7 @@ export class CompareRunner implements vscode.Disposable {
     if (!first) return;
     const second = await this.partner(first);
     if (!second) return;
-    const [imap, pop3] = first.protocol === 'imap' ? [first, second] : [second, first];
+    const { imap, pop3 } = byProtocol(first, second);
     const settings = accounts.settings;
     const steps = COMPARE_TASKS.length * 2;
     try {
@@ -63,10 +63,10 @@ export class CompareRunner implements vscode.Disposable {
   /** The account of the other protocol: the one reaching the same mailbox, a choice among several, or any chosen by hand. */
   private async partner(account: AccountDefinition): Promise<AccountDefinition | undefined> {
     const all = this.deps.accounts.accounts();
-    const other = account.protocol === 'imap' ? 'POP3' : 'IMAP';
+    const other = otherProtocolName(account);
     const same = sameMailboxPartners(account, all);
     if (same.length === 1) return same[0];
-    const candidates = same.length > 0 ? same : all.filter((a) => a.protocol !== account.protocol);
+    const candidates = same.length > 0 ? same : otherProtocolAccounts(account, all);
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage(`To compare, add a ${other} account for the same mailbox as ${account.label} (the same host and user).`);
       return undefined;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AccountDefinition } from '../../core/accounts/account';
-import type { MessageIdentity } from '../../core/traffic/messageTranscript';
+import { MessageIdentity, messageIdentityOf } from '../../core/traffic/messageTranscript';
 import type { AccountService } from '../accountService';
 import { resolveAccount } from '../commands/accountCommands';
 import { fromDocumentUri } from '../documents/uris';
@@ -76,11 +76,6 @@ function subjectInPath(path: string, view: string): string | undefined {
 
 function target(accounts: AccountService, accountId: string, folder: string, messageId: string, subject: string | undefined, section?: string): MessageTarget | undefined {
   const account = accounts.get(accountId);
-  if (!account) return undefined;
-  const name = subject ? `"${subject}"` : 'message';
-  const part = section ? `part ${section} of ` : '';
-  if (account.protocol === 'pop3') return { account, identity: { protocol: 'pop3', uidl: messageId, ...(section ? { section } : {}) }, label: `${part}${name} (UIDL ${messageId})` };
-  const uid = Number(messageId);
-  if (!Number.isInteger(uid)) return undefined;
-  return { account, identity: { protocol: 'imap', mailbox: folder, uid, ...(section ? { section } : {}) }, label: `${part}${name} (UID ${uid} in ${folder})` };
+  const named = account ? messageIdentityOf(account.protocol, folder, messageId, subject, section) : undefined;
+  return account && named ? { account, ...named } : undefined;
 }
