@@ -43,6 +43,17 @@ test('the rendering is reversible for any bytes', () => {
   }
 });
 
+test('printable ASCII with backslashes (the fast path FETCH lines take) is reversible too', () => {
+  let seed = 777;
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const alphabet = '\\\\\\x0a "()S';
+  for (let i = 0; i < 3000; i++) {
+    const input = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 10) }, () => alphabet[Math.floor(random() * alphabet.length)]!).join(''), 'latin1');
+    const shown = renderTrafficBytes(input);
+    assert.deepEqual(unrender(shown), input, `${JSON.stringify(input.toString('latin1'))} → ${shown}`);
+  }
+});
+
 test('the tap shows an IMAP literal and a POP3 body with 8-bit UTF-8 as text, and scrubs a non-ASCII password', () => {
   const lines: TrafficLine[] = [];
   const traffic = new TrafficTap((l) => lines.push(l), { maxLiteralBytes: 4096 });

@@ -14,6 +14,8 @@ import { isUtf8 } from 'node:buffer';
 export function renderTrafficBytes(bytes: Buffer): string {
   const latin1 = bytes.toString('latin1');
   if (PLAIN.test(latin1)) return latin1;
+  // Printable ASCII with backslashes (every FETCH line with `\Seen`): the general path below gives exactly this.
+  if (PRINTABLE.test(latin1)) return latin1.replace(BACKSLASH_BEFORE_BACKSLASH_OR_X, '\\\\');
   const runs = textRuns(bytes);
   let out = '';
   runs.forEach((run, i) => {
@@ -34,6 +36,9 @@ export function renderTrafficBytes(bytes: Buffer): string {
 
 /** Printable ASCII without a backslash: shown as is. */
 const PLAIN = /^[\x20-\x5b\x5d-\x7e]*$/;
+/** Printable ASCII: one run of text with no control character, so only a backslash before `\` or `x` is doubled. */
+const PRINTABLE = /^[\x20-\x7e]*$/;
+const BACKSLASH_BEFORE_BACKSLASH_OR_X = /\\(?=[\\x])/g;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
 const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u23ce]/g;
 // eslint-disable-next-line no-control-regex -- a backslash or a control character: the slow path
