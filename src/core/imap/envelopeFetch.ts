@@ -47,7 +47,7 @@ export async function fetchEnvelopes(client: ImapFlow, range: string, byUid: boo
   const items: Token[] = [{ type: 'ATOM', value: 'UID' }, { type: 'ATOM', value: 'FLAGS' }, { type: 'ATOM', value: 'ENVELOPE' }, { type: 'ATOM', value: 'RFC822.SIZE' }];
   const modseq = connection.enabled.has('CONDSTORE') && !mailbox.noModseq;
   if (modseq) items.push({ type: 'ATOM', value: 'MODSEQ' });
-  let messages: MessageSummary[] = [];
+  const messages: MessageSummary[] = [];
   let ranSince = performance.now();
   const onFetch: UntaggedHandler = (untagged) => {
     const summary = toSummary(untagged);
@@ -72,9 +72,7 @@ export async function fetchEnvelopes(client: ImapFlow, range: string, byUid: boo
   };
   const response = await connection.exec(byUid ? 'UID FETCH' : 'FETCH', [{ type: 'SEQUENCE', value: range }, items], { untagged: { FETCH: onFetch }, [RAW_FETCH]: onFetch });
   response.next();
-  const listed = messages;
-  messages = [];
-  return listed;
+  return messages;
 }
 
 /** The exec option that asks for this command's FETCH lines to be read by fetchScanner.ts, with this handler. */

@@ -13,9 +13,8 @@ import { isUtf8 } from 'node:buffer';
  */
 export function renderTrafficBytes(bytes: Buffer): string {
   const latin1 = bytes.toString('latin1');
-  if (PLAIN.test(latin1)) return latin1;
-  // Printable ASCII with backslashes (every FETCH line with `\Seen`): the general path below gives exactly this.
-  if (PRINTABLE.test(latin1)) return latin1.replace(BACKSLASH_BEFORE_BACKSLASH_OR_X, '\\\\');
+  // Printable ASCII (with backslashes: every FETCH line with `\Seen`): the general path below gives exactly this.
+  if (PRINTABLE.test(latin1)) return latin1.includes('\\') ? latin1.replace(BACKSLASH_BEFORE_BACKSLASH_OR_X, '\\\\') : latin1;
   const runs = textRuns(bytes);
   let out = '';
   runs.forEach((run, i) => {
@@ -34,8 +33,6 @@ export function renderTrafficBytes(bytes: Buffer): string {
   return out;
 }
 
-/** Printable ASCII without a backslash: shown as is. */
-const PLAIN = /^[\x20-\x5b\x5d-\x7e]*$/;
 /** Printable ASCII: one run of text with no control character, so only a backslash before `\` or `x` is doubled. */
 const PRINTABLE = /^[\x20-\x7e]*$/;
 const BACKSLASH_BEFORE_BACKSLASH_OR_X = /\\(?=[\\x])/g;
