@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const inspectors = new MessageInspectors(accounts, raw);
   const documents = new MessageFileSystem(raw, inspectors);
   const folderStates = new FolderStateDocuments(accounts);
-  const tree = new AccountsTreeProvider(accounts, inspectors, log);
+  const tree = new AccountsTreeProvider(accounts, inspectors, context.globalState, log);
   const files = new FilesTreeProvider(context.globalState, inspectors);
   const dragAndDropController = new AccountsDragAndDrop({ accounts, log });
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true, dragAndDropController });

@@ -75,6 +75,16 @@ export interface MessageRef {
   readonly id: string;
 }
 
+/**
+ * How folder counts are asked where a server gives them one folder at a time (IMAP STATUS per folder, without
+ * LIST-STATUS): the folders in `usedFirst` (paths, most recently used first) are asked before the rest, and each
+ * folder is told to `onCounts` as its counts arrive, so a tree fills in what the user looks at first.
+ */
+export interface CountsProgress {
+  readonly usedFirst?: readonly string[];
+  onCounts?(folder: FolderInfo): void;
+}
+
 /** Cancels a slow operation; satisfied by AbortSignal and by an adapter over VS Code's CancellationToken. */
 export type Cancel = AbortSignal;
 
@@ -84,7 +94,8 @@ export type Cancel = AbortSignal;
  */
 export interface MailStore {
   readonly account: AccountDefinition;
-  listFolders(signal?: Cancel): Promise<FolderInfo[]>;
+  /** Every folder with its counts; `counts` orders them and hears each folder as its counts arrive, where they come one by one. */
+  listFolders(signal?: Cancel, counts?: CountsProgress): Promise<FolderInfo[]>;
   /** One page of a folder, newest first, `offset` messages from the newest. */
   listMessages(folderPath: string, offset: number, pageSize: number, signal?: Cancel): Promise<MessagePage>;
   /** The message's raw RFC 5322 bytes, exactly as the server holds them. */

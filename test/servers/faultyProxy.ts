@@ -7,10 +7,12 @@ import { AddressInfo, createServer, Server, Socket } from 'node:net';
  *   so the client sees (nearly) every byte in its own read;
  * - `stallAfter`: the first `bytes` bytes of the server's side of each connection are forwarded, then
  *   nothing more (the connection stays open), like a server that stops answering;
+ * - `delayReplies`: each chunk of the server's is forwarded `ms` after it came, in order, like a slow link
+ *   (a round trip costs `ms` more), which loopback cannot be;
  * - `passthrough`: forwarded as they come.
  * The client's bytes always go to the server unchanged.
  */
-export type ProxyMode = { kind: 'passthrough' } | { kind: 'byteAtATime' } | { kind: 'stallAfter'; bytes: number };
+export type ProxyMode = { kind: 'passthrough' } | { kind: 'byteAtATime' } | { kind: 'stallAfter'; bytes: number } | { kind: 'delayReplies'; ms: number };
 
 export interface FaultyProxy {
   readonly port: number;
@@ -45,6 +47,7 @@ export async function startFaultyProxy(target: { host: string; port: number }, i
     let pumping = false;
     let upstreamClosed = false;
     let sent = 0;
+    let pending = 0;
     const pump = (): void => {
       if (pumping) return;
       pumping = true;
@@ -69,6 +72,17 @@ export async function startFaultyProxy(target: { host: string; port: number }, i
         pump();
         return;
       }
+      if (connectionMode.kind === 'delayReplies') {
+        // Timers of one delay fire in the order they were set: the bytes keep their order.
+        pending++;
+        setTimeout(() => {
+          pending--;
+          forwarded += chunk.length;
+          if (!client.destroyed) client.write(chunk);
+          if (upstreamClosed && pending === 0) client.end();
+        }, connectionMode.ms);
+        return;
+      }
       let piece = chunk;
       if (connectionMode.kind === 'stallAfter') {
         piece = chunk.subarray(0, Math.max(0, connectionMode.bytes - sent));
@@ -82,7 +96,7 @@ export async function startFaultyProxy(target: { host: string; port: number }, i
     // A stalled connection stays open even when the server hangs up, so the client can only time out.
     upstream.once('close', () => {
       upstreamClosed = true;
-      if (connectionMode.kind === 'passthrough' || (connectionMode.kind === 'byteAtATime' && !pumping)) client.end();
+      if (connectionMode.kind === 'passthrough' || (connectionMode.kind === 'byteAtATime' && !pumping) || (connectionMode.kind === 'delayReplies' && pending === 0)) client.end();
     });
     upstream.connect({ host: target.host, port: target.port });
   });

@@ -40,3 +40,20 @@ export function sortFolders(folders: FolderInfo[]): FolderInfo[] {
   const rank = (f: FolderInfo): number => (f.specialUse === 'inbox' ? 0 : f.specialUse ? 1 : 2);
   return [...folders].sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
 }
+
+/**
+ * The order in which folders are asked for their counts one by one (STATUS): the selectable folders in `usedFirst`
+ * (most recently used first), then the other selectable ones in the order given (the tree's). Paths that are no
+ * longer listed are left out; \Noselect folders have no counts to ask.
+ */
+export function countOrder(folders: readonly FolderInfo[], usedFirst: readonly string[] = []): FolderInfo[] {
+  const byPath = new Map(folders.filter((f) => f.selectable).map((f) => [f.path, f]));
+  const first: FolderInfo[] = [];
+  for (const path of usedFirst) {
+    const folder = byPath.get(path);
+    if (!folder) continue;
+    first.push(folder);
+    byPath.delete(path);
+  }
+  return [...first, ...byPath.values()];
+}

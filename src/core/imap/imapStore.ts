@@ -3,7 +3,7 @@ import { AccountDefinition, hasControlCharacters } from '../accounts/account';
 import { credentialProvider, CredentialProvider, Credentials, fixedPassword, passwordForLogin } from '../credentials/credentialProvider';
 import { ImapLoginAfterTls } from '../credentials/imapLoginAfterTls';
 import { fromNodeError, MailError } from '../errors';
-import { Cancel, FolderInfo, MailStore, MessagePage, MessageRef, MessageSummary, PartFetch, PartialFetcher, SessionLimits } from '../mailStore';
+import { Cancel, CountsProgress, FolderInfo, MailStore, MessagePage, MessageRef, MessageSummary, PartFetch, PartialFetcher, SessionLimits } from '../mailStore';
 import { pageRange } from '../paging';
 import { certificateTrust } from '../tls/certificateTrust';
 import { imapTlsTransport } from '../tls/imapTlsTransport';
@@ -13,10 +13,13 @@ import type { TransferMessage } from '../write/crossAccount';
 import { applyClientId, CLIENT_NAME, ClientId } from './clientId';
 import { fetchEnvelopes } from './envelopeFetch';
 import { folderSnapshot } from './folderSnapshot';
-import { sortFolders, toFolderInfo } from './folderMapping';
+import { countOrder, sortFolders, toFolderInfo } from './folderMapping';
 import { trafficLogger } from './trafficLogger';
 import { SILENCE_PROBE_MS, wrongPortOf } from '../diagnose/explainWrongPort';
 import { formatUidSet, highestBelow, parseUidSet, rangesOf, UidRange } from './uidSet';
+
+/** The counts a folder row shows. */
+const COUNT_QUERY = { messages: true, unseen: true } as const;
 
 export interface ImapStoreOptions {
   limits: SessionLimits;
@@ -87,14 +90,29 @@ export class ImapStore implements MailStore, PartialFetcher {
     this.credentials = credentialProvider(credentials);
   }
 
-  async listFolders(signal?: Cancel): Promise<FolderInfo[]> {
+  /**
+   * The folders with their counts: one LIST-STATUS where the server offers it, else LIST and then STATUS per
+   * folder, the folders in `counts.usedFirst` first, each told to `counts.onCounts` as it arrives. Between
+   * two STATUS commands other calls on this connection get their turn (opening a folder does not wait for them all).
+   */
+  async listFolders(signal?: Cancel, counts?: CountsProgress): Promise<FolderInfo[]> {
     return this.run(signal, async (client) => {
       // STATUS (and LIST-STATUS) on the mailbox this connection has open may answer with the
       // connection's last synced view (Dovecot does: mail that arrived since stays uncounted until the
       // connection syncs). NOOP syncs it first, so the counts are current after one Refresh.
       if (client.mailbox !== false) await client.noop();
-      const entries = await client.list({ statusQuery: { messages: true, unseen: true } });
-      return sortFolders(entries.map(toFolderInfo));
+      if (client.capabilities.has('LIST-STATUS')) return sortFolders((await client.list({ statusQuery: COUNT_QUERY })).map(toFolderInfo));
+      const folders = sortFolders((await client.list()).map(toFolderInfo));
+      const counted = new Map<string, FolderInfo>();
+      for (const folder of countOrder(folders, counts?.usedFirst)) {
+        if (signal?.aborted) throw new MailError('cancelled');
+        const status = await client.status(folder.path, COUNT_QUERY).catch(() => undefined); // a folder that refuses STATUS keeps no counts
+        if (!status) continue;
+        const withCounts = { ...folder, total: status.messages, unseen: status.unseen };
+        counted.set(folder.path, withCounts);
+        counts?.onCounts?.(withCounts);
+      }
+      return folders.map((f) => counted.get(f.path) ?? f);
     });
   }
 

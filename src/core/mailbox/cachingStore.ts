@@ -1,5 +1,5 @@
 import { AccountDefinition } from '../accounts/account';
-import { Cancel, canFetchParts, FolderInfo, MailStore, MessagePage, MessageRef, MessageStructure, PartFetch, PartialFetcher } from '../mailStore';
+import { Cancel, canFetchParts, CountsProgress, FolderInfo, MailStore, MessagePage, MessageRef, MessageStructure, PartFetch, PartialFetcher } from '../mailStore';
 import { OfflineCache } from './offlineCache';
 import { OfflineFallback, OfflineFallbackOptions } from './offlineFallback';
 
@@ -69,8 +69,8 @@ export class CachingStore implements MailStore {
     return listsFolderNames(this.inner);
   }
 
-  listFolders(signal?: Cancel): Promise<FolderInfo[]> {
-    return this.fallback.folders(() => this.inner.listFolders(signal));
+  listFolders(signal?: Cancel, counts?: CountsProgress): Promise<FolderInfo[]> {
+    return this.fallback.folders(() => this.inner.listFolders(signal, counts));
   }
 
   /**

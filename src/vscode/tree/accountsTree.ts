@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { accessOf, AccountDefinition } from '../../core/accounts/account';
 import { fromNodeError, MailError } from '../../core/errors';
-import { FolderInfo, MailStore, MessageSummary } from '../../core/mailStore';
+import { FolderInfo, MessageSummary } from '../../core/mailStore';
 import { MessageInspector } from '../../core/inspect/messageInspector';
 import { formatCount } from '../../core/format';
-import { FolderNameLister, listsFolderNames } from '../../core/mailbox/cachingStore';
+import { listsFolderNames } from '../../core/mailbox/cachingStore';
+import { foldersFirst } from '../../core/mailbox/foldersFirst';
+import { FolderUse } from '../../core/mailbox/folderUse';
 import { LoadedPage, MAX_MERGED } from '../../core/mailbox/loadedPage';
 import { PartTree } from '../../core/mime/partTree';
 import { AccountSession, PageCursor } from '../../core/session/accountSession';
@@ -32,6 +34,10 @@ class PasswordNeeded extends Error {}
  */
 export class AccountsTreeProvider extends NodeTreeProvider implements TreeBackend, vscode.Disposable {
   private readonly folderCache = new Map<string, FolderInfo[]>();
+  /** Per account, a token of the folder listing in the cache: counts still on their way for an older one are dropped. */
+  private readonly listings = new Map<string, object>();
+  /** Which folders were opened last, per account (kept in globalState): their counts are asked first. */
+  private readonly folderUse: FolderUse;
   private readonly pages = new Map<string, LoadedPage>();
   private readonly nodes = new Map<string, TreeNode>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -57,9 +63,11 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
   constructor(
     private readonly accounts: AccountService,
     private readonly inspectors: MessageInspectors,
+    state: vscode.Memento,
     private readonly log?: vscode.LogOutputChannel,
   ) {
     super();
+    this.folderUse = new FolderUse(state);
     this.subscriptions.push(
       this.foldersChanged,
       accounts.onDidChange(() => {
@@ -110,33 +118,33 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     if (cached) return cached;
     const store = await this.accounts.store(account);
     if (!store) throw new PasswordNeeded();
-    const { folders, counts } = await this.withViewProgress(() => (listsFolderNames(store) ? this.foldersThenCounts(store) : store.listFolders().then((all) => ({ folders: all, counts: undefined }))));
-    this.folderCache.set(account.id, folders);
+    const listing = {};
+    const { folders, counts } = await this.withViewProgress(async () => {
+      const first = listsFolderNames(store)
+        ? await foldersFirst(store, {
+            usedFirst: this.folderUse.order(account.id),
+            // The folders are in the cache by then (set below, with no wait in between): a row at a time.
+            onLateCounts: (f) => {
+              if (this.listings.get(account.id) === listing) this.applyCounts(account.id, f.path, f.total, f.unseen);
+            },
+          })
+        : { folders: await store.listFolders(), counts: undefined };
+      this.folderCache.set(account.id, first.folders);
+      this.listings.set(account.id, listing);
+      return first;
+    });
     this.foldersChanged.fire();
     // The account row shows what the connection offers (its contextValue) and the session's state.
     this.fireAccountSoon(account.id);
     counts?.then(
       (counted) => {
-        if (this.folderCache.get(account.id) === folders) this.setFolders(account.id, counted);
+        // Unless the folders were listed again meanwhile (a Refresh); counts told one by one are in the rows already.
+        if (this.folderCache.has(account.id) && this.listings.get(account.id) === listing) this.setFolders(account.id, counted);
       },
       (error: unknown) => this.log?.warn(`${account.label}: the folder counts could not be read: ${describe(error)}`),
     );
-    return folders;
-  }
-
-  /**
-   * The folders as soon as LIST answers; their counts (LIST-STATUS, or STATUS per folder) are asked right after and,
-   * when they take longer than COUNTS_GRACE_MS (a large mailbox), fill in the rows as they arrive (setFolders), so
-   * the tree never waits on them. Counts that come within the grace are shown at once (one render, no blank counts).
-   */
-  private async foldersThenCounts(store: MailStore & FolderNameLister): Promise<{ folders: FolderInfo[]; counts: Promise<FolderInfo[]> | undefined }> {
-    const names = await store.listFolderNames();
-    const counted = store.listFolders();
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), COUNTS_GRACE_MS)));
-    const early = await Promise.race([counted, grace]).catch(() => undefined);
-    clearTimeout(timer);
-    return early ? { folders: early, counts: undefined } : { folders: names, counts: counted };
+    // With the counts that came since the list was cached (the rows are made from this).
+    return this.folderCache.get(account.id) ?? folders;
   }
 
   async messages(account: AccountDefinition, folder: FolderInfo): Promise<{ messages: readonly MessageSummary[]; hasMore: boolean; warning?: string; uidValidity?: number }> {
@@ -229,6 +237,7 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
 
   /** A folder's messages were listed for the view: it is expanded (also when VS Code restored it), so it is kept live. */
   folderShown(node: FolderNode): void {
+    this.used(node);
     const list = this.expanded.get(node.account.id) ?? [];
     if (!list.includes(node.folder.path)) {
       list.push(node.folder.path);
@@ -240,6 +249,11 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     const failed = this.watchFailed.get(node.account.id);
     if (session && failed?.session === session && failed.path === list.at(-1)) return;
     if (!session || session.watchedFolder !== list.at(-1)) this.updateWatch(node.account);
+  }
+
+  /** The folder was opened: its counts are asked first next time (where they come one folder at a time). */
+  private used(node: FolderNode): void {
+    this.folderUse.touch(node.account.id, node.folder.path).then(undefined, (error: unknown) => this.log?.warn(`Could not remember the folder used last: ${describe(error)}`));
   }
 
   // The view (see liveView.ts)
@@ -258,6 +272,7 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
   didExpand(node: TreeNode): void {
     if (node instanceof FolderNode && node.folder.selectable && this.pages.has(pageKey(node.account.id, node.folder.path))) {
       // Listed before: no getChildren call tells us, so this does.
+      this.used(node);
       const list = (this.expanded.get(node.account.id) ?? []).filter((p) => p !== node.folder.path);
       list.push(node.folder.path);
       this.expanded.set(node.account.id, list);
@@ -366,6 +381,9 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
         // Our own write changed the hierarchy: list the folders again (expanded folders keep their stable ids). A
         // renamed or deleted folder's pages go, and those of the folders below it (path + the server's delimiter).
         const delimiter = this.folderCache.get(accountId)?.find((f) => f.path === event.path)?.delimiter;
+        if (event.change === 'renamed' || event.change === 'deleted') {
+          this.folderUse.moved(accountId, event.path, event.change === 'renamed' ? event.newPath : undefined, delimiter).then(undefined, (error: unknown) => this.log?.warn(`Could not update the folders used last: ${describe(error)}`));
+        }
         if (this.folderCache.delete(accountId)) this.foldersChanged.fire();
         if (event.change !== 'subscription') {
           const own = pageKey(accountId, event.path);
@@ -493,7 +511,8 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
     try {
       const store = await this.accounts.store(account);
       if (!store) return;
-      const folders = await store.listFolders();
+      const onCounts = (f: FolderInfo): void => this.applyCounts(accountId, f.path, f.total, f.unseen);
+      const folders = await store.listFolders(undefined, { usedFirst: this.folderUse.order(accountId), onCounts });
       if (this.folderCache.has(accountId)) this.setFolders(accountId, folders);
     } catch (error) {
       this.log?.warn(`${account.label}: the folder counts could not be refreshed: ${describe(error)}`);
@@ -567,7 +586,7 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
 }
 
 /** How long the folder list waits for its counts before it is shown without them (they follow when they come). */
-const COUNTS_GRACE_MS = 50;
+
 
 function pageKey(accountId: string, folderPath: string): string {
   return `${accountId}\0${folderPath}`;
