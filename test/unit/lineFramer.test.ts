@@ -56,6 +56,27 @@ test('POP3 multi-line bodies are elided past the limit and end at the dot, split
   }
 });
 
+test('an elided POP3 body is counted to the byte, the same however it is split (stuffed dots, bare LF, long lines, ".\\r")', () => {
+  const lines = ['Subject: x', '', ...Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? `..stuffed ${i}` : i % 11 === 0 ? `bare ${i}\n` : i % 13 === 0 ? 'z'.repeat(150) : i % 17 === 0 ? '.\r' : `line ${i}`))];
+  const body = lines.join('\r\n');
+  const input = `+OK big\r\n${body}\r\n.\r\n+OK after\r\n`;
+  let reference: string[] | undefined;
+  for (const chunk of [1, 2, 3, 5, 7, 64, 1000, 100000]) {
+    const out: string[] = [];
+    let wire = 0;
+    const framer = new Pop3LineFramer({ maxPayloadBytes: 40, maxLineBytes: 100 }, (line) => {
+      wire += line.wire;
+      shown(out)(line);
+    });
+    framer.expectMultiline();
+    frame(framer, input, chunk);
+    assert.equal(wire, Buffer.byteLength(input, 'latin1'), `every byte accounted for (chunks of ${chunk})`);
+    assert.deepEqual(out.slice(-2), ['.', '+OK after']);
+    if (reference) assert.deepEqual(out, reference, `chunks of ${chunk}`);
+    reference = out;
+  }
+});
+
 test('a POP3 -ERR reply to a multi-line command has no body', () => {
   const out: string[] = [];
   const framer = new Pop3LineFramer({ maxPayloadBytes: 30 }, shown(out));
