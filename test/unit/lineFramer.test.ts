@@ -77,6 +77,29 @@ test('an elided POP3 body is counted to the byte, the same however it is split (
   }
 });
 
+test('IMAP lines are framed alike however the bytes are split (whole lines in one read, or pieces): literals, bare LF, long lines', () => {
+  const literal = 'Subject: a {3}\r\n\r\nbody ends in {3}';
+  const input = [
+    '* 1 FETCH (UID 1 FLAGS (\\Seen) ENVELOPE ("Mon, 1 Jan 2024 00:00:00 +0000" "hi" NIL NIL NIL NIL NIL NIL NIL "<a@b>"))\r\n',
+    `* 2 FETCH (UID 2 BODY[] {${Buffer.byteLength(literal)}}\r\n${literal} FLAGS ())\r\n`,
+    '* 3 FETCH (UID 3)\n',
+    `* OK ${'w'.repeat(300)}\r\n`,
+    '* 4 FETCH (UID 4 BODY[HEADER] {0}\r\n)\r\n',
+    'A7 OK done\r\n',
+    '* BYE bare CR\r',
+  ].join('');
+  const framed = (chunk: number): string[] => {
+    const out: string[] = [];
+    const framer = new ImapLineFramer({ maxPayloadBytes: 12, maxLineBytes: 200 }, (l) => out.push(JSON.stringify({ ...l, bytes: l.bytes.toString('latin1') })));
+    frame(framer, input, chunk);
+    framer.flush();
+    return out;
+  };
+  const whole = framed(100000);
+  assert.ok(whole.length > 8);
+  for (const chunk of [1, 2, 3, 5, 7, 13, 64, 4096]) assert.deepEqual(framed(chunk), whole, `chunks of ${chunk}`);
+});
+
 test('a POP3 -ERR reply to a multi-line command has no body', () => {
   const out: string[] = [];
   const framer = new Pop3LineFramer({ maxPayloadBytes: 30 }, shown(out));

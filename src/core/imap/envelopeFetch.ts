@@ -75,6 +75,9 @@ export async function fetchEnvelopes(client: ImapFlow, range: string, byUid: boo
   return messages;
 }
 
+/** What the wrapped handleResponse answers for a FETCH line its handler took at once: no two new promises per line. */
+const HANDLED: Promise<boolean> = Promise.resolve(true);
+
 /** The exec option that asks for this command's FETCH lines to be read by fetchScanner.ts, with this handler. */
 const RAW_FETCH = Symbol('mailInspector.leanFetch');
 const lean = new WeakSet<ExecConnection>();
@@ -98,7 +101,10 @@ function readFetchLinesLean(connection: ExecConnection): void {
     const handler = request ? request.options?.[RAW_FETCH] : undefined;
     if (handler && data && Buffer.isBuffer(data.payload) && Array.isArray(data.literals)) {
       const scanned = scanFetch(data.payload, data.literals as Buffer[]);
-      if (scanned) return Promise.resolve(handler(scanned as Untagged)).then(() => true);
+      if (scanned) {
+        const pending = handler(scanned as Untagged);
+        return pending ? pending.then(() => true) : HANDLED;
+      }
     }
     return original.call(this, data);
   };

@@ -155,14 +155,36 @@ export class ImapLineFramer extends LineFramer {
         if (this.literalLeft === 0) this.finishLiteral();
         continue;
       }
-      const next = this.takeLine(chunk, pos);
-      if (next === -1) return;
-      pos = next;
       const protocolStart = this.lineLiteralBytes;
-      const line = this.finishHere(true);
+      let line: FramedLine;
+      const lf = this.hasLine ? -1 : chunk.indexOf(0x0a, pos);
+      if (lf !== -1 && lf + 1 - pos <= this.maxLine) {
+        // A whole line in this chunk and none under way (nearly every line): framed as takeLine() and
+        // finishHere() frame it, without collecting its pieces first.
+        const crlf = lf > pos && chunk[lf - 1] === 0x0d;
+        line = {
+          kind: this.lineInLiteral ? 'payload' : 'line',
+          bytes: chunk.subarray(pos, crlf ? lf - 1 : lf),
+          end: crlf ? 'crlf' : 'lf',
+          wire: lf + 1 - pos,
+          cut: 0,
+          continued: this.lineContinued,
+          literalBytes: this.lineLiteralBytes,
+          literalEnds: this.lineLiteralEnds,
+        };
+        this.nextLine();
+        pos = lf + 1;
+      } else {
+        const next = this.takeLine(chunk, pos);
+        if (next === -1) return;
+        pos = next;
+        line = this.finishHere(true);
+      }
       this.emit(line);
       // An announcement ends the protocol part of a whole line (not literal data that happens to end in "{3}").
-      const m = line.cut > 0 ? null : LITERAL.exec(line.bytes.subarray(protocolStart).toString('latin1'));
+      // (Only a line that ends in "}" can announce one: most lines are not read again.)
+      const last = line.bytes.length > protocolStart ? line.bytes[line.bytes.length - 1] : undefined;
+      const m = line.cut > 0 || last !== 0x7d ? null : LITERAL.exec(line.bytes.subarray(protocolStart).toString('latin1'));
       if (m) {
         this.literalTotal = Number(m[1]);
         this.literalLeft = this.literalTotal;
@@ -185,11 +207,16 @@ export class ImapLineFramer extends LineFramer {
   /** Finishes the current line and sets up the next one: inside the literal if one is still being read. */
   private finishHere(terminated: boolean): FramedLine {
     const line = this.finish(terminated, this.lineExtra());
+    this.nextLine();
+    return line;
+  }
+
+  /** The state of the line after the one just finished: inside the literal if one is still being read. */
+  private nextLine(): void {
     this.lineInLiteral = this.literalLeft > 0;
     this.lineContinued = this.literalLeft > 0;
     this.lineLiteralBytes = 0;
     this.lineLiteralEnds = false;
-    return line;
   }
 
   /** Literal data: shown line by line up to the payload limit, the rest counted. */

@@ -38,6 +38,8 @@ interface Command {
   readonly selects?: string;
   /** How this command logs in, if it does. */
   readonly login?: string;
+  /** Its plain attribution, made once (a listing's 10,000 untagged lines share it; nothing changes an Attribution). */
+  attribution?: Attribution;
   /** POP3: the +OK opened a multi-line body. */
   inBody?: boolean;
 }
@@ -78,7 +80,7 @@ export class ImapPairing implements Pairing {
   }
 
   private of(c: Command): Attribution {
-    return { key: c.key, ...(c.tag !== undefined ? { tag: c.tag } : {}), command: c.command };
+    return (c.attribution ??= { key: c.key, ...(c.tag !== undefined ? { tag: c.tag } : {}), command: c.command });
   }
 
   private newest(): Command | undefined {
@@ -113,26 +115,31 @@ export class ImapPairing implements Pairing {
 
   private server(text: string, line: FramedLine, seq: number): Attribution {
     if (line.continued && this.lastServer) return { key: this.lastServer.key, ...strip(this.lastServer) };
-    const key = `${this.connection}:${seq}`;
+    const key = (): string => `${this.connection}:${seq}`; // made only for an event that opens an exchange
     if (text.startsWith('+')) {
       const c = this.lastClient?.tag !== undefined ? this.inFlight.get(this.lastClient.tag) : undefined;
       const to = c ?? this.newest();
-      return to ? this.of(to) : this.unsolicitedLine(key);
+      return to ? this.of(to) : this.unsolicitedLine(key());
     }
     if (text.startsWith('*')) {
+      // The common case first: an untagged line while a command is in flight (a listing's thousands of FETCH lines).
+      if (this.greeted && this.inFlight.size > 0) {
+        if (text.length > 9 && /^\*\s+ENABLED\b.*\bUTF8=ACCEPT\b/i.test(text)) this.utf8 = true;
+        for (const oldest of this.inFlight.values()) return this.of(oldest);
+      }
       if (!this.greeted && this.inFlight.size === 0) {
         this.greeted = true;
         const status = /^\*\s+(OK|PREAUTH)\b/i.test(text) ? 'ok' : /^\*\s+BYE\b/i.test(text) ? 'bye' : 'bad';
-        return { key, command: '(greeting)', opens: {}, status, final: true, ...(/^\*\s+PREAUTH\b/i.test(text) ? { login: 'PREAUTH' } : {}) };
+        return { key: key(), command: '(greeting)', opens: {}, status, final: true, ...(/^\*\s+PREAUTH\b/i.test(text) ? { login: 'PREAUTH' } : {}) };
       }
       this.greeted = true;
       if (/^\*\s+ENABLED\b.*\bUTF8=ACCEPT\b/i.test(text)) this.utf8 = true;
       const oldest = this.inFlight.values().next();
-      return oldest.done ? this.unsolicitedLine(key) : this.of(oldest.value);
+      return oldest.done ? this.unsolicitedLine(key()) : this.of(oldest.value);
     }
     const m = /^(\S+)\s+(OK|NO|BAD)\b/i.exec(text);
     const c = m ? this.inFlight.get(m[1]!) : undefined;
-    if (!m || !c) return this.unsolicitedLine(key);
+    if (!m || !c) return this.unsolicitedLine(key());
     this.inFlight.delete(c.tag!);
     const status = m[2]!.toLowerCase() as 'ok' | 'no' | 'bad';
     if (c.selects !== undefined && status !== 'ok') this.selected = undefined; // a failed SELECT leaves nothing selected

@@ -62,6 +62,8 @@ const POP3: Readonly<Record<string, string>> = {
  * `-ERR [IN-USE] …`. Unknown codes are kept, without an explanation.
  */
 export function responseCode(line: string, protocol: 'imap' | 'pop3'): ResponseCode | undefined {
+  // No code without a "[" (a listing's FETCH lines mostly have none: not read by the expression below).
+  if (!line.includes('[')) return undefined;
   const m = protocol === 'imap' ? /^(?:\S+)\s+(?:OK|NO|BAD|BYE|PREAUTH)\s+\[([^\]\s]+)(?:\s+([^\]]*))?\]/i.exec(line) : /^(?:\+OK|-ERR)\s+\[([^\]\s]+)(?:\s+([^\]]*))?\]/i.exec(line);
   if (!m) return undefined;
   const name = m[1]!.toUpperCase();

@@ -98,6 +98,8 @@ export class ConnectionTap {
   /** POP3: the session says which replies are multi-line (expectMultiline); until it does, the command decides. */
   private explicitMultiline = false;
   private readonly capture: boolean;
+  /** When the bytes being framed arrived or were written (one clock read per chunk: its lines came together). */
+  private chunkAt = 0;
 
   constructor(
     readonly id: string,
@@ -137,7 +139,9 @@ export class ConnectionTap {
   client(chunk: Buffer): void {
     this.counts.sent += chunk.length;
     this.totals.sent += chunk.length;
-    if (this.capture) this.clientFramer.push(chunk);
+    if (!this.capture) return;
+    this.chunkAt = now();
+    this.clientFramer.push(chunk);
   }
 
   /**
@@ -150,14 +154,16 @@ export class ConnectionTap {
     this.totals.sent += byteLength;
     const bytes = Buffer.from(described, 'utf8');
     const line: FramedLine = { kind: 'line', bytes, end: 'crlf', wire: byteLength, cut: 0, continued: false, literalBytes: 0, literalEnds: false };
-    this.protocolEvent('client', line, this.masker.client(line));
+    this.protocolEvent('client', line, this.masker.client(line), now());
   }
 
   /** Bytes the server sent. */
   server(chunk: Buffer): void {
     this.counts.received += chunk.length;
     this.totals.received += chunk.length;
-    if (this.capture) this.serverFramer.push(chunk);
+    if (!this.capture) return;
+    this.chunkAt = now();
+    this.serverFramer.push(chunk);
   }
 
   /** POP3: the next +OK reply is multi-line (the session knows; without these calls the tap goes by the command). */
@@ -171,28 +177,30 @@ export class ConnectionTap {
     this.deliver({ connection: this.id, direction: 'info', text, seq: ++this.seq, at: now(), bytes: 0, end: 'crlf', kind: 'note' });
   }
 
-  private protocolEvent(direction: 'client' | 'server', line: FramedLine, text: string): void {
+  private protocolEvent(direction: 'client' | 'server', line: FramedLine, text: string, at = this.chunkAt): void {
     const seq = ++this.seq;
     // Attributed on the masked text, scrubbed later by the delivery: the pairing reads tags and command names, never secrets.
     const a = this.pairing.attribute(direction, text, line, seq);
-    const event: TrafficLine = {
+    const event: { -readonly [K in keyof TrafficLine]: TrafficLine[K] } = {
       connection: this.id,
       direction,
       text,
       seq,
-      at: now(),
+      at,
       bytes: line.wire,
       end: line.kind === 'elided' ? 'crlf' : line.end,
       kind: line.kind,
-      ...(a.tag !== undefined ? { tag: a.tag } : {}),
-      ...(a.command !== undefined ? { command: a.command } : {}),
     };
+    // Set only when known (no `tag: undefined`), without a spread of a new object per line.
+    if (a.tag !== undefined) event.tag = a.tag;
+    if (a.command !== undefined) event.command = a.command;
     this.deliver(event, a);
   }
 
   close(reason = 'closed'): void {
     if (this.closed) return;
     this.closed = true;
+    this.chunkAt = now();
     this.clientFramer.flush();
     this.serverFramer.flush();
     this.info(`${reason} (sent ${this.counts.sent} bytes, received ${this.counts.received} bytes)`);

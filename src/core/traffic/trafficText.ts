@@ -14,7 +14,7 @@ import { isUtf8 } from 'node:buffer';
 export function renderTrafficBytes(bytes: Buffer): string {
   const latin1 = bytes.toString('latin1');
   // Printable ASCII (with backslashes: every FETCH line with `\Seen`): the general path below gives exactly this.
-  if (PRINTABLE.test(latin1)) return latin1.includes('\\') ? latin1.replace(BACKSLASH_BEFORE_BACKSLASH_OR_X, '\\\\') : latin1;
+  if (PRINTABLE.test(latin1)) return latin1.includes('\\\\') || latin1.includes('\\x') ? latin1.replace(BACKSLASH_BEFORE_BACKSLASH_OR_X, '\\\\') : latin1;
   const runs = textRuns(bytes);
   let out = '';
   runs.forEach((run, i) => {
