@@ -18,7 +18,7 @@ import { generateMessage } from '../servers/sampleMail';
 // The same connection is kept for all runs (login and TLS are not measured); runs alternate on/off, median of each.
 
 const SIZE = 10_000;
-const RUNS = 7;
+const RUNS = 15;
 
 function channelLike(): { sink: (l: TrafficLine) => void; count: () => number } {
   const kept: string[] = [];

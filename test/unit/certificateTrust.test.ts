@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import * as tls from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import { MailError } from '../../src/core/errors';
 import { fingerprintOf } from '../../src/core/tls/certificateSummary';
-import { CertificateTrust, tlsConnectOptions, verifyPeer } from '../../src/core/tls/certificateTrust';
+import { CertificateTrust, tlsConnectOptions, trustedCertificates, verifyPeer } from '../../src/core/tls/certificateTrust';
 import { makeCertificate, peerCertificate } from './support/testCertificates';
 
 // The trust decision on its own, with the socket reduced to what verifyPeer reads (Node's verdict and
@@ -59,5 +60,16 @@ test('TLS options: Node verifies but does not reject (the decision is verifyPeer
   assert.equal(plain.minVersion, 'TLSv1.2');
   const withCa = tlsConnectOptions('127.0.0.1', trust({ extraCa: [pem] }));
   assert.equal(withCa.servername, undefined, 'no SNI for an address');
-  assert.ok(Array.isArray(withCa.ca) && withCa.ca.length > 1 && withCa.ca.includes(pem.toString('utf8')));
+  const trusted = trustedCertificates([pem]);
+  assert.ok(trusted.length > 1 && trusted.includes(pem.toString('utf8')) && trusted.includes(tls.rootCertificates[0]!), 'Node\'s roots and the extra CA');
+  assert.ok(withCa.secureContext, 'a context made with that list');
+});
+
+test('TLS options: the context for a set of extra CAs is made once (not per connection) and a changed CA gets its own', () => {
+  const first = tlsConnectOptions('127.0.0.1', trust({ extraCa: [pem] })).secureContext;
+  assert.equal(tlsConnectOptions('mail.example.com', trust({ extraCa: [Buffer.from(pem)] })).secureContext, first, 'the same certificates: the same context');
+  const other = makeCertificate('/CN=other.example.com');
+  const second = tlsConnectOptions('127.0.0.1', trust({ extraCa: [other] })).secureContext;
+  assert.ok(second && second !== first, 'other certificates (an edited caFile): another context');
+  assert.equal(tlsConnectOptions('127.0.0.1', trust({ extraCa: [pem, other] })).secureContext === first, false);
 });

@@ -57,7 +57,7 @@ export function toSummary(untagged: Untagged): MessageSummary | undefined {
   const dateText = envelope ? text(envelope[0]) : undefined;
   const date = dateText ? envelopeDate(dateText) : undefined;
   const messageId = envelope ? text(envelope[9])?.trim() : undefined;
-  return {
+  const summary: { -readonly [K in keyof MessageSummary]: MessageSummary[K] } = {
     id: String(uid),
     seq,
     subject: envelope ? decoded(text(envelope[1])) : '',
@@ -67,8 +67,10 @@ export function toSummary(untagged: Untagged): MessageSummary | undefined {
     messageId: messageId || undefined,
     size,
     flags,
-    ...(modseq !== undefined ? { modseq } : {}),
   };
+  // Only where the server sent one (no `modseq: undefined`), without spreading a new object per message.
+  if (modseq !== undefined) summary.modseq = modseq;
+  return summary;
 }
 
 /** The item names as servers send them (Dovecot and most others: upper case); any other spelling is upper-cased. */
