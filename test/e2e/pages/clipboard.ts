@@ -8,8 +8,14 @@ interface BrowserClipboard {
 }
 
 export async function copyAllText(page: Page, editor: Locator): Promise<string> {
-  // Click inside the visible part (the element of the lines is as tall as the whole text).
-  await editor.click({ position: { x: 200, y: 10 } });
+  // Click inside the visible part (the element of the lines is as tall as the whole text), in the middle of it: at its
+  // top edge a scrolled editor has its shadow, and a click there left the focus on the page (VS Code 1.139 in
+  // Chromium 150, whose editors take input through an EditContext element rather than a textarea).
+  const box = await editor.boundingBox();
+  await editor.click({ position: { x: Math.min(200, (box?.width ?? 400) / 2), y: Math.max(10, Math.min(60, (box?.height ?? 20) / 2)) } });
+  if (!(await editor.evaluate((e: { contains(n: unknown): boolean; ownerDocument: { activeElement: unknown } }) => e.contains(e.ownerDocument.activeElement)))) {
+    await editor.locator('.native-edit-context, textarea.inputarea').first().focus();
+  }
   await page.evaluate(() => (globalThis as unknown as BrowserClipboard).navigator.clipboard.writeText(''));
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('ControlOrMeta+C');
