@@ -62,7 +62,8 @@ const POP3: Readonly<Record<string, string>> = {
  * `-ERR [IN-USE] …`. Unknown codes are kept, without an explanation.
  */
 export function responseCode(line: string, protocol: 'imap' | 'pop3'): ResponseCode | undefined {
-  // No code without a "[" (a listing's FETCH lines mostly have none: not read by the expression below).
+  // An untagged response with a number first (FETCH, EXISTS, EXPUNGE: a listing's thousands) has no code, nor a line without "[".
+  if (protocol === 'imap' && line.charCodeAt(0) === 0x2a && line.charCodeAt(1) === 0x20 && isDigit(line.charCodeAt(2))) return undefined;
   if (!line.includes('[')) return undefined;
   const m = protocol === 'imap' ? /^(?:\S+)\s+(?:OK|NO|BAD|BYE|PREAUTH)\s+\[([^\]\s]+)(?:\s+([^\]]*))?\]/i.exec(line) : /^(?:\+OK|-ERR)\s+\[([^\]\s]+)(?:\s+([^\]]*))?\]/i.exec(line);
   if (!m) return undefined;
@@ -70,6 +71,8 @@ export function responseCode(line: string, protocol: 'imap' | 'pop3'): ResponseC
   const explanation = explainCode(name, protocol);
   return { name, ...(m[2] !== undefined && m[2] !== '' ? { args: m[2] } : {}), ...(explanation ? { explanation } : {}) };
 }
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /** What a code means, in plain words; undefined for a code we do not know. POP3 codes are hierarchical: SYS/TEMP/… falls back to SYS/TEMP. */
 export function explainCode(name: string, protocol: 'imap' | 'pop3'): string | undefined {

@@ -14,7 +14,7 @@ import { isUtf8 } from 'node:buffer';
 export function renderTrafficBytes(bytes: Buffer): string {
   const latin1 = bytes.toString('latin1');
   // Printable ASCII (with backslashes: every FETCH line with `\Seen`): the general path below gives exactly this.
-  if (PRINTABLE.test(latin1)) return latin1.includes('\\\\') || latin1.includes('\\x') ? latin1.replace(BACKSLASH_BEFORE_BACKSLASH_OR_X, '\\\\') : latin1;
+  if (PRINTABLE.test(latin1)) return needsDoubling(latin1) ? latin1.replace(BACKSLASH_BEFORE_BACKSLASH_OR_X, '\\\\') : latin1;
   const runs = textRuns(bytes);
   let out = '';
   runs.forEach((run, i) => {
@@ -31,6 +31,15 @@ export function renderTrafficBytes(bytes: Buffer): string {
     out += doubled.replace(CONTROL, (char) => escapeBytes(Buffer.from(char, 'utf8')));
   });
   return out;
+}
+
+/** Whether a backslash in `text` is followed by `\` or `x` (one pass: a FETCH line has a backslash or two, in `\Seen`). */
+function needsDoubling(text: string): boolean {
+  for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next === 0x5c || next === 0x78) return true;
+  }
+  return false;
 }
 
 /** Printable ASCII: one run of text with no control character, so only a backslash before `\` or `x` is doubled. */

@@ -90,13 +90,28 @@ export class TreeView {
   }
 
   /** Expands the row `label` (a click on its twistie) unless it is expanded already. */
-  async expand(label: string): Promise<void> {
-    const row = await this.scrollTo(label);
-    if ((await row.getAttribute('aria-expanded')) !== 'true') {
-      await this.dismissHover();
-      await row.locator('.monaco-tl-twistie').click();
+  async expand(label: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const row = await this.scrollTo(label);
+      if ((await row.getAttribute('aria-expanded')) === 'true') return;
+      // Not while its children are loading (a second click would collapse it again).
+      const loading = await row.locator('.monaco-tl-twistie').evaluate((t: { className: string }) => /loading/.test(t.className)).catch(() => false);
+      if (!loading) {
+        await this.dismissHover();
+        await row.locator('.monaco-tl-twistie').click();
+      }
+      // The row is looked up again: one re-rendered meanwhile (its counts came in) is a new element, and a click on
+      // the old one is lost; then it is clicked again.
+      for (let until = Date.now() + 3000; Date.now() < until && Date.now() < deadline; ) {
+        const now = this.row(label);
+        if ((await now.getAttribute('aria-expanded').catch(() => null)) === 'true') return;
+        // Children still loading: wait for them, however long (up to the deadline), rather than click again.
+        if (await now.locator('.monaco-tl-twistie').evaluate((t: { className: string }) => /loading/.test(t.className)).catch(() => false)) until = Date.now() + 3000;
+        await this.page.waitForTimeout(150);
+      }
+      if (Date.now() > deadline) throw new Error(`the tree row "${label}" did not expand`);
     }
-    await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
   }
 
   async collapse(label: string): Promise<void> {
