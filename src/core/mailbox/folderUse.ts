@@ -49,12 +49,6 @@ export class FolderUse {
     return this.save();
   }
 
-  /** The account was removed: its record goes. */
-  forget(accountId: string): PromiseLike<void> {
-    if (!this.used.delete(accountId)) return Promise.resolve();
-    return this.save();
-  }
-
   private save(): PromiseLike<void> {
     const record: Stored = { version: 1, accounts: Object.fromEntries(this.used) };
     return this.storage.update(KEY, record);

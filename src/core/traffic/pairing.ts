@@ -83,6 +83,11 @@ export class ImapPairing implements Pairing {
     return (c.attribution ??= { key: c.key, ...(c.tag !== undefined ? { tag: c.tag } : {}), command: c.command });
   }
 
+  private oldest(): Command | undefined {
+    for (const c of this.inFlight.values()) return c;
+    return undefined;
+  }
+
   private newest(): Command | undefined {
     let last: Command | undefined;
     for (const c of this.inFlight.values()) last = c;
@@ -122,11 +127,6 @@ export class ImapPairing implements Pairing {
       return to ? this.of(to) : this.unsolicitedLine(key());
     }
     if (text.startsWith('*')) {
-      // The common case first: an untagged line while a command is in flight (a listing's thousands of FETCH lines).
-      if (this.greeted && this.inFlight.size > 0) {
-        if (text.length > 9 && /^\*\s+ENABLED\b.*\bUTF8=ACCEPT\b/i.test(text)) this.utf8 = true;
-        for (const oldest of this.inFlight.values()) return this.of(oldest);
-      }
       if (!this.greeted && this.inFlight.size === 0) {
         this.greeted = true;
         const status = /^\*\s+(OK|PREAUTH)\b/i.test(text) ? 'ok' : /^\*\s+BYE\b/i.test(text) ? 'bye' : 'bad';
@@ -134,8 +134,8 @@ export class ImapPairing implements Pairing {
       }
       this.greeted = true;
       if (/^\*\s+ENABLED\b.*\bUTF8=ACCEPT\b/i.test(text)) this.utf8 = true;
-      const oldest = this.inFlight.values().next();
-      return oldest.done ? this.unsolicitedLine(key()) : this.of(oldest.value);
+      const oldest = this.oldest();
+      return oldest ? this.of(oldest) : this.unsolicitedLine(key());
     }
     const m = /^(\S+)\s+(OK|NO|BAD)\b/i.exec(text);
     const c = m ? this.inFlight.get(m[1]!) : undefined;

@@ -555,6 +555,7 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
 
   private forgetAccount(accountId: string): void {
     if (this.folderCache.delete(accountId)) this.foldersChanged.fire();
+    this.listings.delete(accountId);
     this.inspectors.forget(`server\0${accountId}\0`);
     for (const key of [...this.pages.keys()]) if (key.startsWith(`${accountId}\0`)) this.pages.delete(key);
   }
@@ -586,7 +587,6 @@ export class AccountsTreeProvider extends NodeTreeProvider implements TreeBacken
 }
 
 /** How long the folder list waits for its counts before it is shown without them (they follow when they come). */
-
 
 function pageKey(accountId: string, folderPath: string): string {
   return `${accountId}\0${folderPath}`;
