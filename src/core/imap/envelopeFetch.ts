@@ -4,12 +4,7 @@ import { MailError } from '../errors';
 import { MessageSummary } from '../mailStore';
 import { toSummary, Token, Untagged } from './envelopeSummary';
 import { scanFetch } from './fetchScanner';
-
-/** One framed response as imapflow's ImapStream hands it to `handleResponse`: the line(s) and their literals. */
-interface StreamItem {
-  payload?: unknown;
-  literals?: unknown;
-}
+import { frameLinesFast } from './lineFraming';
 
 type UntaggedHandler = (untagged: Untagged) => void | Promise<void>;
 
@@ -20,7 +15,7 @@ interface ExecOptions {
 
 interface ExecConnection {
   exec(command: string, attributes: unknown[], options: ExecOptions): Promise<{ next(): void }>;
-  handleResponse(data: StreamItem): Promise<boolean>;
+  streamer?: unknown;
   currentRequest?: false | { options?: Partial<ExecOptions> };
   enabled: Set<string>;
   mailbox: false | { path: string; uidNext?: number; highestModseq?: bigint; noModseq?: boolean };
@@ -75,39 +70,32 @@ export async function fetchEnvelopes(client: ImapFlow, range: string, byUid: boo
   return messages;
 }
 
-/** What the wrapped handleResponse answers for a FETCH line its handler took at once: no two new promises per line. */
-const HANDLED: Promise<boolean> = Promise.resolve(true);
-
 /** The exec option that asks for this command's FETCH lines to be read by fetchScanner.ts, with this handler. */
 const RAW_FETCH = Symbol('mailInspector.leanFetch');
 const lean = new WeakSet<ExecConnection>();
 
 /**
- * Lets a command read its own untagged FETCH lines with fetchScanner.ts instead of imapflow's tokenizer (issue 15:
- * in a 10,000-envelope listing the tokenizer was slower than imaplib's whole FETCH). It wraps this connection's
- * `handleResponse`, which takes one framed response from imapflow's ImapStream: while the command on the wire
- * (`currentRequest`, the one a FETCH line is dispatched to by imapflow too) carries the RAW_FETCH option, a line
- * the scanner reads goes to that handler as the parsed response imapflow would have given its untagged FETCH
- * handler. Everything else, and every line the scanner declines, is imapflow's as before. For an untagged FETCH
- * line imapflow's handleResponse does nothing else the product uses (no response codes, no state, no `response`
- * event, a trace log that is off), so only the parse changes. Throws if imapflow's shape changed.
+ * Lets a command take its own untagged FETCH lines straight from the connection's line framing (lineFraming.ts),
+ * read by fetchScanner.ts instead of imapflow's tokenizer, without going through imapflow's object stream and
+ * reader (issue 15: in a 10,000-envelope listing the tokenizer was slower than imaplib's whole FETCH, and the
+ * stream's promises and ticks per line came next). While the command on the wire (`currentRequest`, the one a FETCH
+ * line is dispatched to by imapflow too) carries the RAW_FETCH option, a line the scanner reads goes to that
+ * handler as the parsed response imapflow would have given its untagged FETCH handler. Everything else, and every
+ * line the scanner declines, is imapflow's as before. For an untagged FETCH line imapflow's handleResponse does
+ * nothing else the product uses (no response codes, no state, no `response` event, a trace log that is off), so
+ * only the parse and the path change. Throws if imapflow's shape changed.
  */
 function readFetchLinesLean(connection: ExecConnection): void {
   if (lean.has(connection)) return;
-  const original = connection.handleResponse;
-  if (typeof original !== 'function' || !('currentRequest' in connection)) throw new Error('imapflow no longer has handleResponse() and currentRequest: envelopeFetch.ts needs updating.');
-  connection.handleResponse = function (this: ExecConnection, data: StreamItem): Promise<boolean> {
-    const request = this.currentRequest;
+  if (!('currentRequest' in connection)) throw new Error('imapflow no longer has currentRequest: envelopeFetch.ts needs updating.');
+  frameLinesFast(connection.streamer, (payload, literals) => {
+    const request = connection.currentRequest;
     const handler = request ? request.options?.[RAW_FETCH] : undefined;
-    if (handler && data && Buffer.isBuffer(data.payload) && Array.isArray(data.literals)) {
-      const scanned = scanFetch(data.payload, data.literals as Buffer[]);
-      if (scanned) {
-        const pending = handler(scanned as Untagged);
-        return pending ? pending.then(() => true) : HANDLED;
-      }
-    }
-    return original.call(this, data);
-  };
+    if (!handler) return undefined;
+    const scanned = scanFetch(payload, literals);
+    if (!scanned) return undefined;
+    return handler(scanned as Untagged) ?? true;
+  });
   lean.add(connection);
 }
 

@@ -12,6 +12,7 @@ import { FolderSnapshot } from '../documents/folderState';
 import type { TransferMessage } from '../write/crossAccount';
 import { applyClientId, CLIENT_NAME, ClientId } from './clientId';
 import { fetchEnvelopes } from './envelopeFetch';
+import { frameLinesFast } from './lineFraming';
 import { folderSnapshot } from './folderSnapshot';
 import { countOrder, sortFolders, toFolderInfo } from './folderMapping';
 import { trafficLogger } from './trafficLogger';
@@ -625,6 +626,7 @@ export class ImapStore implements MailStore, PartialFetcher {
     try {
       await client.connect();
       if (preauth) throw new Error('PREAUTH');
+      frameLinesFast((client as unknown as { streamer?: unknown }).streamer);
     } catch (error) {
       clearTimeout(silence);
       client.close();
