@@ -1,43 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { parser } from 'imapflow/lib/handler/imap-handler';
-import { ImapStream } from 'imapflow/lib/handler/imap-stream';
 import { scanFetch } from '../../src/core/imap/fetchScanner';
+import { frame, imapflowParse } from './support/imapFraming';
 
 // fetchScanner.ts reads a listing's FETCH lines instead of imapflow's tokenizer. It must give exactly what imapflow's
 // parser gives for the same framed bytes, or decline (undefined) and leave the line to imapflow. The bytes are framed
 // by imapflow's own ImapStream, as on a connection, so line and literals are split the way the product sees them.
-
-interface Framed {
-  payload: Buffer;
-  literals: Buffer[];
-}
-
-/** The responses imapflow's ImapStream frames from `wire`. */
-async function frame(wire: Buffer): Promise<Framed[]> {
-  const stream = new ImapStream({});
-  const out: Framed[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('readable', () => {
-      let item: { payload: Buffer; literals: Buffer[]; next: () => void } | null;
-      while ((item = stream.read() as typeof item) !== null) {
-        out.push({ payload: item.payload, literals: item.literals });
-        item.next();
-      }
-    });
-    stream.on('error', reject);
-    stream.on('end', resolve);
-  });
-  stream.end(wire);
-  await done;
-  return out;
-}
-
-/** imapflow's parse of a framed response, in the shape scanFetch gives. */
-async function imapflowParse(item: Framed): Promise<unknown> {
-  const parsed = (await parser(item.payload, { literals: [...item.literals] })) as { tag: string; command: string; attributes: unknown[] };
-  return { tag: parsed.tag, command: parsed.command, attributes: parsed.attributes };
-}
 
 async function compare(wire: string | Buffer): Promise<'read' | 'declined'> {
   const items = await frame(Buffer.isBuffer(wire) ? wire : Buffer.from(wire, 'utf8'));

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { MailError } from '../errors';
 import { MessageSummary } from '../mailStore';
 import { toSummary, Token, Untagged } from './envelopeSummary';
+import { readEnvelopeLine } from './envelopeLine';
 import { scanFetch } from './fetchScanner';
 import { frameLinesFast } from './lineFraming';
 
@@ -10,7 +11,13 @@ type UntaggedHandler = (untagged: Untagged) => void | Promise<void>;
 
 interface ExecOptions {
   untagged: Record<string, UntaggedHandler>;
-  [RAW_FETCH]?: UntaggedHandler;
+  [RAW_FETCH]?: LeanHandlers;
+}
+
+/** Where a lean FETCH line goes: read whole by envelopeLine.ts (summary), or else as tokens by fetchScanner.ts (untagged). */
+interface LeanHandlers {
+  summary(summary: MessageSummary): void | Promise<void>;
+  untagged: UntaggedHandler;
 }
 
 interface ExecConnection {
@@ -23,7 +30,7 @@ interface ExecConnection {
 
 /**
  * The envelopes of a listing (`UID FETCH <set> (UID FLAGS ENVELOPE RFC822.SIZE [MODSEQ])`, or by sequence), read
- * straight from imapflow's parsed tokens into what the tree shows.
+ * straight from the wire (envelopeLine.ts), or else from tokens, into what the tree shows.
  *
  * Why not `client.fetch()`: imapflow 2.10.2 turns every FETCH response into its full message object first
  * (formatMessageResponse): it serialises each attribute name back to text to find its key, hashes an `id` (MD5) for
@@ -44,9 +51,7 @@ export async function fetchEnvelopes(client: ImapFlow, range: string, byUid: boo
   if (modseq) items.push({ type: 'ATOM', value: 'MODSEQ' });
   const messages: MessageSummary[] = [];
   let ranSince = performance.now();
-  const onFetch: UntaggedHandler = (untagged) => {
-    const summary = toSummary(untagged);
-    if (!summary) return;
+  const onSummary = (summary: MessageSummary): void | Promise<void> => {
     const uid = Number(summary.id);
     if (!mailbox.uidNext || mailbox.uidNext <= uid) mailbox.uidNext = uid + 1;
     if (summary.modseq !== undefined) {
@@ -65,18 +70,22 @@ export async function fetchEnvelopes(client: ImapFlow, range: string, byUid: boo
       }),
     );
   };
-  const response = await connection.exec(byUid ? 'UID FETCH' : 'FETCH', [{ type: 'SEQUENCE', value: range }, items], { untagged: { FETCH: onFetch }, [RAW_FETCH]: onFetch });
+  const onFetch: UntaggedHandler = (untagged) => {
+    const summary = toSummary(untagged);
+    return summary ? onSummary(summary) : undefined;
+  };
+  const response = await connection.exec(byUid ? 'UID FETCH' : 'FETCH', [{ type: 'SEQUENCE', value: range }, items], { untagged: { FETCH: onFetch }, [RAW_FETCH]: { summary: onSummary, untagged: onFetch } });
   response.next();
   return messages;
 }
 
-/** The exec option that asks for this command's FETCH lines to be read by fetchScanner.ts, with this handler. */
+/** The exec option that asks for this command's FETCH lines to be read by envelopeLine.ts or fetchScanner.ts, with these handlers. */
 const RAW_FETCH = Symbol('mailInspector.leanFetch');
 const lean = new WeakSet<ExecConnection>();
 
 /**
  * Lets a command take its own untagged FETCH lines straight from the connection's line framing (lineFraming.ts),
- * read by fetchScanner.ts instead of imapflow's tokenizer, without going through imapflow's object stream and
+ * read by envelopeLine.ts (straight into a summary) or else fetchScanner.ts instead of imapflow's tokenizer, without going through imapflow's object stream and
  * reader (issue 15: in a 10,000-envelope listing the tokenizer was slower than imaplib's whole FETCH, and the
  * stream's promises and ticks per line came next). While the command on the wire (`currentRequest`, the one a FETCH
  * line is dispatched to by imapflow too) carries the RAW_FETCH option, a line the scanner reads goes to that
@@ -90,11 +99,13 @@ function readFetchLinesLean(connection: ExecConnection): void {
   if (!('currentRequest' in connection)) throw new Error('imapflow no longer has currentRequest: envelopeFetch.ts needs updating.');
   frameLinesFast(connection.streamer, (payload, literals) => {
     const request = connection.currentRequest;
-    const handler = request ? request.options?.[RAW_FETCH] : undefined;
-    if (!handler) return undefined;
+    const handlers = request ? request.options?.[RAW_FETCH] : undefined;
+    if (!handlers) return undefined;
+    const summary = readEnvelopeLine(payload, literals);
+    if (summary) return handlers.summary(summary) ?? true;
     const scanned = scanFetch(payload, literals);
     if (!scanned) return undefined;
-    return handler(scanned as Untagged) ?? true;
+    return handlers.untagged(scanned as Untagged) ?? true;
   });
   lean.add(connection);
 }

@@ -54,15 +54,20 @@ export function toSummary(untagged: Untagged): MessageSummary | undefined {
     }
   }
   if (uid === undefined || !Number.isInteger(seq)) return undefined;
-  const dateText = envelope ? text(envelope[0]) : undefined;
+  const messageId = envelope ? text(envelope[9]) : undefined;
+  return summaryOf(seq, uid, size, flags, modseq, envelope ? text(envelope[0]) : undefined, envelope ? text(envelope[1]) : undefined, envelope ? addresses(envelope[2]) : [], envelope ? addresses(envelope[5]) : [], messageId);
+}
+
+/** The summary of one FETCH answer from its fields as sent (date, subject and Message-ID as their texts): shared with envelopeLine.ts. */
+export function summaryOf(seq: number, uid: number, size: number, flags: string[], modseq: string | undefined, dateText: string | undefined, subjectText: string | undefined, from: Address[], to: Address[], messageIdText: string | undefined): MessageSummary {
   const date = dateText ? envelopeDate(dateText) : undefined;
-  const messageId = envelope ? text(envelope[9])?.trim() : undefined;
+  const messageId = messageIdText?.trim();
   const summary: { -readonly [K in keyof MessageSummary]: MessageSummary[K] } = {
     id: String(uid),
     seq,
-    subject: envelope ? decoded(text(envelope[1])) : '',
-    from: envelope ? addresses(envelope[2]) : [],
-    to: envelope ? addresses(envelope[5]) : [],
+    subject: decoded(subjectText),
+    from,
+    to,
     date: date && !Number.isNaN(date.getTime()) ? date : undefined,
     messageId: messageId || undefined,
     size,
@@ -99,7 +104,8 @@ function flagList(tokens: readonly Token[]): string[] {
 const sharedFlags = new Map<string, string>();
 const SHARED_FLAGS_KEPT = 1_000;
 
-function shared(flag: string): string {
+/** One string per distinct flag name, shared by every message that has it. */
+export function shared(flag: string): string {
   const known = sharedFlags.get(flag);
   if (known !== undefined) return known;
   if (sharedFlags.size >= SHARED_FLAGS_KEPT) sharedFlags.clear();
@@ -157,9 +163,14 @@ function addresses(list: Token): Address[] {
 
 function address(entry: Token): Address | undefined {
   if (!Array.isArray(entry)) return undefined;
-  const name = unquoted(decoded(text(entry[0])));
-  const mailbox = text(entry[2]) ?? '';
-  const host = text(entry[3]) ?? '';
+  return addressOf(text(entry[0]), text(entry[2]), text(entry[3]));
+}
+
+/** One ENVELOPE address from its name, mailbox and host as sent (NIL: undefined); undefined when it says nothing. Shared with envelopeLine.ts. */
+export function addressOf(nameText: string | undefined, mailboxText: string | undefined, hostText: string | undefined): Address | undefined {
+  const name = unquoted(decoded(nameText));
+  const mailbox = mailboxText ?? '';
+  const host = hostText ?? '';
   const address = host ? { name, address: `${mailbox}@${host}` } : { name: name || (mailbox && unquoted(decoded(mailbox))), address: '' };
   return address.name || address.address ? address : undefined;
 }

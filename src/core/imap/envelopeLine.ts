@@ -1,0 +1,314 @@
+import { Address, MessageSummary } from '../mailStore';
+import { addressOf, shared, summaryOf } from './envelopeSummary';
+
+/**
+ * A listing's FETCH answer read straight into what the tree shows, with no tokens in between (issue 15):
+ * `* <seq> FETCH (` then UID, FLAGS, RFC822.SIZE, MODSEQ and ENVELOPE in any order, `)`. Only the fields the tree
+ * shows become strings (date, subject, From, To, Message-ID); Sender, Reply-To, Cc, Bcc and In-Reply-To are
+ * stepped over. In a 10,000-envelope listing the general reader (fetchScanner.ts, a token per atom and string, a
+ * list per parenthesis) and the garbage of its 400,000 tokens were most of our own time after the framing.
+ *
+ * It gives exactly what `toSummary(scanFetch(...))` gives (imapflow's reading, envelopeSummary.ts's rules, shared
+ * with it: summaryOf, addressOf), or `undefined`, and then the line goes that way as before: for any other item, a
+ * repeated item, an item name not in upper case, a value of another form than these always have (UID, RFC822.SIZE:
+ * digits; FLAGS: a list of atoms; MODSEQ: one number; ENVELOPE: ten fields, addresses of four), a literal whose
+ * marker or Buffer is off, anything after the closing parenthesis. test/unit/envelopeLine.test.ts holds it to
+ * that path on odd and random lines.
+ */
+export function readEnvelopeLine(payload: Buffer, literals: readonly Buffer[]): MessageSummary | undefined {
+  if (payload.length < 12 || payload[0] !== STAR || payload[1] !== SP) return undefined;
+  const str = payload.toString();
+  const prefix = PREFIX.exec(str.slice(0, 24));
+  if (!prefix) return undefined;
+  return new LineReader(str, literals, prefix[0].length).summary(Number(prefix[1]));
+}
+
+const PREFIX = /^\* (\d{1,10}) FETCH \(/;
+
+const STAR = 0x2a;
+const SP = 0x20;
+const DQUOTE = 0x22;
+const PAREN_OPEN = 0x28;
+const PAREN_CLOSE = 0x29;
+const BACKSLASH = 0x5c;
+const BRACE_OPEN = 0x7b;
+const BRACE_CLOSE = 0x7d;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** What fetchScanner.ts reads as an atom after its first byte (ATOM-CHAR without `[`, `]`, `,`, `:`). */
+const ATOM_BYTE = new Uint8Array(128);
+for (let c = 0x21; c < 0x7f; c++) ATOM_BYTE[c] = 1;
+for (const c of '(){%*"\\[],:') ATOM_BYTE[c.charCodeAt(0)] = 0;
+
+const UID = 1;
+const FLAGS = 2;
+const SIZE = 4;
+const MODSEQ = 8;
+const ENVELOPE = 16;
+const NAMES: readonly [string, number][] = [
+  ['UID', UID],
+  ['FLAGS', FLAGS],
+  ['RFC822.SIZE', SIZE],
+  ['MODSEQ', MODSEQ],
+  ['ENVELOPE', ENVELOPE],
+];
+
+/** `undefined` stands for NIL; DECLINE (thrown) for anything this reader leaves to the general path. */
+class Decline extends Error {}
+const DECLINE = new Decline();
+
+class LineReader {
+  private literal = 0;
+  private pos: number;
+  /** The next backslash at or after the string being read, found once for all the strings before it (-1: none left). */
+  private backslash = -2;
+
+  constructor(
+    private readonly str: string,
+    private readonly literals: readonly Buffer[],
+    start: number,
+  ) {
+    this.pos = start;
+  }
+
+  summary(seq: number): MessageSummary | undefined {
+    let seen = 0;
+    let uid = 0;
+    let size = 0;
+    let flags: string[] = [];
+    let modseq: string | undefined;
+    let dateText: string | undefined;
+    let subjectText: string | undefined;
+    let from: Address[] = [];
+    let to: Address[] = [];
+    let messageIdText: string | undefined;
+    try {
+      for (;;) {
+        const item = this.itemName();
+        if (seen & item) return undefined;
+        seen |= item;
+        switch (item) {
+          case UID:
+            uid = Number(this.digits());
+            break;
+          case SIZE:
+            size = Number(this.digits());
+            break;
+          case FLAGS:
+            flags = this.flags();
+            break;
+          case MODSEQ:
+            this.open();
+            modseq = this.digits();
+            this.close();
+            break;
+          case ENVELOPE:
+            this.open();
+            dateText = this.nstring();
+            this.space();
+            subjectText = this.nstring();
+            this.space();
+            from = this.addresses(true);
+            for (let skipped = 0; skipped < 2; skipped++) {
+              this.space();
+              this.addresses(false); // Sender, Reply-To
+            }
+            this.space();
+            to = this.addresses(true);
+            for (let skipped = 0; skipped < 2; skipped++) {
+              this.space();
+              this.addresses(false); // Cc, Bcc
+            }
+            this.space();
+            this.nstring(); // In-Reply-To
+            this.space();
+            messageIdText = this.nstring();
+            this.close();
+            break;
+        }
+        const next = this.str.charCodeAt(this.pos++);
+        if (next === PAREN_CLOSE) break;
+        if (next !== SP) return undefined;
+      }
+    } catch (error) {
+      if (error === DECLINE) return undefined;
+      throw error;
+    }
+    if (this.pos !== this.str.length || this.literal !== this.literals.length || !(seen & UID) || !(seen & ENVELOPE)) return undefined;
+    return summaryOf(seq, uid, size, flags, modseq, dateText, subjectText, from, to, messageIdText);
+  }
+
+  /** One of the five item names, in upper case, and the space after it. */
+  private itemName(): number {
+    const str = this.str;
+    for (const [name, item] of NAMES) {
+      if (str.startsWith(name, this.pos) && str.charCodeAt(this.pos + name.length) === SP) {
+        this.pos += name.length + 1;
+        return item;
+      }
+    }
+    throw DECLINE;
+  }
+
+  private space(): void {
+    if (this.str.charCodeAt(this.pos++) !== SP) throw DECLINE;
+  }
+
+  private open(): void {
+    if (this.str.charCodeAt(this.pos++) !== PAREN_OPEN) throw DECLINE;
+  }
+
+  private close(): void {
+    if (this.str.charCodeAt(this.pos++) !== PAREN_CLOSE) throw DECLINE;
+  }
+
+  /** 1–20 digits ending at a space or `)` (the general path's DIGITS), as text. */
+  private digits(): string {
+    const str = this.str;
+    const start = this.pos;
+    let i = start;
+    for (let c = str.charCodeAt(i); c >= 0x30 && c <= 0x39; c = str.charCodeAt(++i));
+    const next = str.charCodeAt(i);
+    if (i === start || i - start > 20 || (next !== SP && next !== PAREN_CLOSE)) throw DECLINE;
+    this.pos = i;
+    return str.slice(start, i);
+  }
+
+  /** `(` atoms separated by single spaces `)`: each once, in order, shared (envelopeSummary's flagList). */
+  private flags(): string[] {
+    this.open();
+    const str = this.str;
+    if (str.charCodeAt(this.pos) === PAREN_CLOSE) {
+      this.pos++;
+      return [];
+    }
+    let out: string[] | undefined;
+    let only: string | undefined;
+    for (;;) {
+      const flag = this.flagAtom();
+      if (only === undefined) only = flag;
+      else {
+        out ??= [only];
+        if (!out.includes(flag)) out.push(flag);
+      }
+      const next = str.charCodeAt(this.pos++);
+      if (next === PAREN_CLOSE) break;
+      if (next !== SP) throw DECLINE;
+    }
+    return out ? out.slice() : [only];
+  }
+
+  /** An atom as fetchScanner reads one (a backslash only first, never `\*` alone), shared; NIL is left to the general path. */
+  private flagAtom(): string {
+    const str = this.str;
+    const start = this.pos;
+    let i = start;
+    const first = str.charCodeAt(i);
+    if (first === BACKSLASH) i++;
+    else if (!(first < 128 && ATOM_BYTE[first])) throw DECLINE;
+    else i++;
+    for (;;) {
+      const c = str.charCodeAt(i);
+      if (c === SP || c === PAREN_CLOSE) break;
+      if (!(c < 128 && ATOM_BYTE[c])) throw DECLINE;
+      i++;
+    }
+    const length = i - start;
+    if (length === (first === BACKSLASH ? 1 : 0)) throw DECLINE;
+    if (length === 3 && str.slice(start, i).toUpperCase() === 'NIL') throw DECLINE;
+    this.pos = i;
+    return shared(str.slice(start, i));
+  }
+
+  /** NIL (any case), a quoted string or a literal, as text (`undefined` for NIL). */
+  private nstring(): string | undefined {
+    const str = this.str;
+    const c = str.charCodeAt(this.pos);
+    if (c === DQUOTE) return this.quoted();
+    if (c === BRACE_OPEN) return this.literalText();
+    if ((c | 0x20) === 0x6e && (str.charCodeAt(this.pos + 1) | 0x20) === 0x69 && (str.charCodeAt(this.pos + 2) | 0x20) === 0x6c) {
+      const next = str.charCodeAt(this.pos + 3);
+      if (next === SP || next === PAREN_CLOSE) {
+        this.pos += 3;
+        return undefined;
+      }
+    }
+    throw DECLINE;
+  }
+
+  private quoted(): string {
+    const str = this.str;
+    const start = this.pos + 1;
+    const end = str.indexOf('"', start);
+    if (end < 0) throw DECLINE;
+    if (this.backslash !== -1 && this.backslash < start) this.backslash = str.indexOf('\\', start);
+    const backslash = this.backslash;
+    if (backslash < 0 || backslash > end) {
+      this.pos = end + 1;
+      return str.slice(start, end);
+    }
+    for (let i = backslash; i < str.length; i++) {
+      const c = str.charCodeAt(i);
+      if (c === BACKSLASH) i++;
+      else if (c === DQUOTE) {
+        this.pos = i + 1;
+        return str.slice(start, i).replace(/\\([\s\S])/g, '$1');
+      }
+    }
+    throw DECLINE;
+  }
+
+  private literalText(): string {
+    const str = this.str;
+    let i = this.pos + 1;
+    let length = 0;
+    const digitsStart = i;
+    for (let c = str.charCodeAt(i); c >= 0x30 && c <= 0x39; c = str.charCodeAt(++i)) length = length * 10 + (c - 0x30);
+    if (i === digitsStart || i - digitsStart > 15 || str.charCodeAt(i) !== BRACE_CLOSE || str.charCodeAt(i + 1) !== CR || str.charCodeAt(i + 2) !== LF) throw DECLINE;
+    const value = this.literals[this.literal];
+    if (!value || value.length !== length) throw DECLINE;
+    this.literal++;
+    this.pos = i + 3;
+    return value.toString();
+  }
+
+  /** NIL or `(` addresses `)`, each `(name adl mailbox host)`, with or without a space between; `keep`: made into Addresses (addressOf). */
+  private addresses(keep: boolean): Address[] {
+    const str = this.str;
+    if (str.charCodeAt(this.pos) !== PAREN_OPEN) {
+      if (this.nstring() !== undefined) throw DECLINE; // a string where a list belongs
+      return [];
+    }
+    this.pos++;
+    if (str.charCodeAt(this.pos) === PAREN_CLOSE) throw DECLINE; // `()`: not what servers send
+    let out: Address[] | undefined;
+    let only: Address | undefined;
+    let count = 0;
+    for (;;) {
+      this.open();
+      const name = this.nstring();
+      this.space();
+      this.nstring(); // the source route
+      this.space();
+      const mailbox = this.nstring();
+      this.space();
+      const host = this.nstring();
+      this.close();
+      if (keep) {
+        const one = addressOf(name, mailbox, host);
+        if (one) {
+          if (count === 0) only = one;
+          else (out ??= [only!]).push(one);
+          count++;
+        }
+      }
+      let next = str.charCodeAt(this.pos);
+      if (next === SP) next = str.charCodeAt(++this.pos);
+      if (next === PAREN_CLOSE) break;
+      if (next !== PAREN_OPEN) throw DECLINE;
+    }
+    this.pos++;
+    return count === 0 ? [] : count === 1 ? [only!] : out!.slice();
+  }
+}
