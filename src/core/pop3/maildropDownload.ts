@@ -197,7 +197,7 @@ export async function downloadMaildrop(options: DownloadOptions): Promise<Downlo
           tooLarge.push(id);
           continue;
         }
-        const raw = await s.retr(n, limit);
+        const raw = await s.retr(n, limit, sizes.get(n));
         const name = fileNameFor(id);
         const file = await sink.write(name, raw);
         if (basename(file) !== name) renamed++;

@@ -201,8 +201,9 @@ export class Pop3Session {
     return this.body(`TOP ${n} 0`, this.limits.maxResponseBytes, 'TOP', n, 0);
   }
 
-  /** Message `n`, byte for byte; more than `limit` bytes fails with 'limit'. */
-  retr(n: number, limit: number): Promise<Buffer> {
+  /** Message `n`, byte for byte; more than `limit` bytes fails with 'limit'. `size`: what `LIST n` said, where known (room is made for it). */
+  retr(n: number, limit: number, size?: number): Promise<Buffer> {
+    if (size !== undefined) this.transport.expectBody(size);
     return this.body(`RETR ${n}`, limit, 'RETR', n);
   }
 

@@ -140,7 +140,7 @@ export class Pop3Store implements MailStore {
       const n = await this.locate(s, messageId, false);
       const size = await s.listOne(n);
       if (size > limit) throw new MailError('limit', `The message is ${size} bytes, more than the limit of ${limit} bytes.`);
-      const bytes = await s.retr(n, limit);
+      const bytes = await s.retr(n, limit, size);
       // Dovecot (and others) mark a retrieved message \Seen for IMAP clients when the session ends with
       // QUIT; RSET before QUIT undoes that, so reading a message over POP3 changes nothing on the server.
       await s.rset();

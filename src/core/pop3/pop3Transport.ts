@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import * as tls from 'node:tls';
 import Pop3Command from 'node-pop3';
@@ -7,6 +8,7 @@ import { fromNodeError, MailError } from '../errors';
 import { SessionLimits } from '../mailStore';
 import { CertificateTrust, tlsConnectOptions, verifyPeer } from '../tls/certificateTrust';
 import { ConnectionTap } from '../traffic/trafficTap';
+import { BodyCollector } from './bodyCollector';
 import { errReplyToMailError, Pop3ErrReply } from './pop3Errors';
 import { Pop3Reply, Pop3ReplyReader } from './replyReader';
 
@@ -69,9 +71,13 @@ export class Pop3Transport extends Pop3Command {
   private greetingText: string | undefined;
   /** Limit for the body of the next +OK reply, when the command just sent has a multi-line reply. */
   private bodyLimit: number | undefined;
+  /** The size announced for the next multi-line body (expectBody), if any. */
+  private bodyExpected: number | undefined;
   private awaitingReply = false;
   private lastKind: Pop3Reply['kind'] = 'ok';
   private readonly bodies = new WeakMap<Readable, Promise<Buffer>>();
+  /** When this turn of the event loop started reading (yieldIfLong), or undefined between turns. */
+  private sliceStart: number | undefined;
   private failure: MailError | undefined;
   private closed = false;
   private handshaking = false;
@@ -185,13 +191,20 @@ export class Pop3Transport extends Pop3Command {
   /** A single-line command; the reply is +OK or, during SASL, a "+ " continuation. */
   async simple(...args: (string | number)[]): Promise<Pop3Reply> {
     this.bodyLimit = undefined;
+    this.bodyExpected = undefined;
     const [text] = await this.command(...args);
     return { kind: this.lastKind, text };
+  }
+
+  /** The next multi-line reply's body is announced as `bytes` long (RETR after `LIST n`): room is made for it at once (bodyCollector.ts). */
+  expectBody(bytes: number): void {
+    this.bodyExpected = bytes;
   }
 
   /** A command whose +OK reply is multi-line; the body may hold at most `limit` bytes. */
   async multiline(limit: number, ...args: (string | number)[]): Promise<MultilineReply> {
     this.bodyLimit = limit;
+    if (this.bodyExpected !== undefined) this.bodyExpected = Math.min(this.bodyExpected, limit);
     this.tap.expectMultiline();
     const [text, stream] = await this.command(...args);
     const body = this.bodies.get(stream);
@@ -245,10 +258,11 @@ export class Pop3Transport extends Pop3Command {
   /** node-pop3's body stream, with an error listener so that a failure never goes unhandled. */
   override _updateStream(): Readable {
     const stream = super._updateStream();
-    const chunks: Buffer[] = [];
+    const collected = new BodyCollector(this.bodyExpected);
+    this.bodyExpected = undefined;
     const body = new Promise<Buffer>((resolve, reject) => {
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => resolve(Buffer.concat(chunks)));
+      stream.on('data', (chunk: Buffer) => collected.push(chunk));
+      stream.on('end', () => resolve(collected.bytes()));
       stream.on('error', () => reject(this.failure ?? new MailError('network')));
     });
     body.catch(() => undefined); // awaited by multiline(); this only keeps Node from calling it unhandled
@@ -330,13 +344,33 @@ export class Pop3Transport extends Pop3Command {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    if (this.sliceStart === undefined) {
+      this.sliceStart = performance.now();
+      setImmediate(() => (this.sliceStart = undefined));
+    }
     this.tap.server(chunk);
     try {
       this.reader.push(chunk);
     } catch (err) {
       this.fail(MailError.is(err) ? err : new MailError('protocol', String(err), undefined, { cause: err }));
     }
+    this.yieldIfLong();
   };
+
+  /**
+   * One read of the socket can hand over a megabyte and more in one go (Node decrypts all that TLS has, chunk after
+   * chunk, in one turn of the event loop): a 25 MB RETR paused the extension host for 40–50 ms at a time on the
+   * bench machine (issue 15). After SLICE_MS of such chunks the socket is paused until the next turn, so timers
+   * and input get in between; nothing is lost (what was read waits in the socket's buffer).
+   */
+  private yieldIfLong(): void {
+    const socket = this._socket;
+    if (this.sliceStart === undefined || !socket || socket.isPaused() || performance.now() - this.sliceStart < SLICE_MS) return;
+    socket.pause();
+    setImmediate(() => {
+      if (this._socket === socket && !socket.destroyed) socket.resume();
+    });
+  }
 
   private readonly onError = (err: Error): void => {
     this.fail(fromNodeError(err, this.handshaking ? 'tls' : 'network'));
@@ -423,3 +457,6 @@ export class Pop3Transport extends Pop3Command {
     this.close('closed after failure');
   }
 }
+
+/** The longest the transport reads in one turn of the event loop before it lets the loop go round (yieldIfLong). */
+const SLICE_MS = 10;

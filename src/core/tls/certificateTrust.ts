@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -80,13 +81,45 @@ function secureContextWith(extraCa: readonly Buffer[]): tls.SecureContext {
   const key = extraCa.map((b) => b.toString('utf8')).join('\n');
   let context = contexts.get(key);
   if (context === undefined) {
-    context = tls.createSecureContext({ minVersion: MIN_VERSION, ca: trustedCertificates(extraCa) });
+    context = contextTrusting(extraCa);
     if (contexts.size >= CONTEXTS_KEPT) contexts.delete(contexts.keys().next().value!);
   } else {
     contexts.delete(key); // most recently used last
   }
   contexts.set(key, context);
   return context;
+}
+
+/**
+ * A context with Node's default trust and `extraCa` added to it. Passing the whole list as `ca`
+ * (trustedCertificates) parses every root certificate from its text again: 30 ms in one synchronous stretch on the
+ * bench machine, at the first connection to such a server (issue 15: no pause over 50 ms); and on Node 20 it
+ * loses the system store of `--use-openssl-ca` and NODE_EXTRA_CA_CERTS. Node's own default context starts from the
+ * root store it has parsed once per process, and its native context's addCACert (what tls.createSecureContext
+ * calls for each `ca`) copies that store's defaults (Mozilla's list, or the system's) and adds to them: about 1 ms.
+ * The copy leaves out NODE_EXTRA_CA_CERTS, which Node adds to its shared store only, so those are added again.
+ * Where Node's context no longer has that method, the whole list is passed as before.
+ * test/integration/tlsTrustContext.test.ts checks every part over real TLS.
+ */
+function contextTrusting(extraCa: readonly Buffer[]): tls.SecureContext {
+  const context = tls.createSecureContext({ minVersion: MIN_VERSION });
+  const native = (context as { context?: { addCACert?: (pem: string | Buffer) => void } }).context;
+  if (typeof native?.addCACert !== 'function') return tls.createSecureContext({ minVersion: MIN_VERSION, ca: trustedCertificates(extraCa) });
+  for (const ca of [...nodeExtraCertificates(), ...extraCa]) native.addCACert(ca);
+  return context;
+}
+
+/** The certificates of NODE_EXTRA_CA_CERTS, which Node trusts besides its defaults (read by Node at start-up; Node 22.15+ says which). */
+function nodeExtraCertificates(): readonly (string | Buffer)[] {
+  const get = (tls as { getCACertificates?: (type: 'extra') => string[] }).getCACertificates;
+  if (typeof get === 'function') return get('extra');
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return [readFileSync(file)];
+  } catch {
+    return []; // Node warned at start-up and trusts none of it either
+  }
 }
 
 /** The CA certificates a connection with `extraCa` trusts: Node's own and the extra ones, added to them, not instead. */
