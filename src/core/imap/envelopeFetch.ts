@@ -85,12 +85,12 @@ const lean = new WeakSet<ExecConnection>();
 
 /**
  * Lets a command take its own untagged FETCH lines straight from the connection's line framing (lineFraming.ts),
- * read by envelopeLine.ts (straight into a summary) or else fetchScanner.ts instead of imapflow's tokenizer, without going through imapflow's object stream and
- * reader (issue 15: in a 10,000-envelope listing the tokenizer was slower than imaplib's whole FETCH, and the
- * stream's promises and ticks per line came next). While the command on the wire (`currentRequest`, the one a FETCH
- * line is dispatched to by imapflow too) carries the RAW_FETCH option, a line the scanner reads goes to that
- * handler as the parsed response imapflow would have given its untagged FETCH handler. Everything else, and every
- * line the scanner declines, is imapflow's as before. For an untagged FETCH line imapflow's handleResponse does
+ * before imapflow's object stream and reader, and read them with envelopeLine.ts (straight into a summary) or else
+ * fetchScanner.ts (tokens) instead of imapflow's tokenizer (issue 15: in a 10,000-envelope listing the tokenizer
+ * was slower than imaplib's whole FETCH, and the stream's promises and ticks per line came next). While the
+ * command on the wire (`currentRequest`, the one a FETCH line is dispatched to by imapflow too) carries the
+ * RAW_FETCH option, a line either reader reads goes to its handlers. Everything else, and every line both decline,
+ * is imapflow's as before. For an untagged FETCH line imapflow's handleResponse does
  * nothing else the product uses (no response codes, no state, no `response` event, a trace log that is off), so
  * only the parse and the path change. Throws if imapflow's shape changed.
  */

@@ -53,14 +53,15 @@ interface Framed {
 const framed = new WeakMap<object, Framed>();
 
 /**
- * Frames this stream's lines with Buffer.indexOf from now on (idempotent) and sets who may take its responses
- * (`undefined`: nobody). Throws if imapflow's ImapStream no longer has the shape this was written for.
+ * Frames this stream's lines with Buffer.indexOf from now on (idempotent) and, given one, sets who may take its
+ * responses (there is one taker per stream; without one, every response is pushed). Throws if imapflow's
+ * ImapStream no longer has the shape this was written for.
  */
 export function frameLinesFast(streamer: unknown, taker?: DirectTaker): void {
   if (typeof streamer !== 'object' || streamer === null) throw new Error('imapflow has no stream on this connection: lineFraming.ts needs updating.');
   const known = framed.get(streamer);
   if (known) {
-    known.taker = taker;
+    if (taker) known.taker = taker;
     return;
   }
   const stream = streamer as ImapStreamShape;
