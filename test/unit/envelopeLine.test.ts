@@ -94,3 +94,15 @@ test('random listing answers: the same summary as the general path, or left to i
   }
   assert.equal(read, 400);
 });
+
+test('messages with the same flag list share one frozen array (a listing has a handful of distinct lists)', () => {
+  const line = (uid: number, flags: string): Buffer => Buffer.from(`* ${uid} FETCH (UID ${uid} FLAGS (${flags}) ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL))`);
+  const a = readEnvelopeLine(line(1, '\\Seen \\Answered'), [])!;
+  const b = readEnvelopeLine(line(2, '\\Seen \\Answered'), [])!;
+  const c = readEnvelopeLine(line(3, '\\Seen'), [])!;
+  assert.deepEqual(a.flags, ['\\Seen', '\\Answered']);
+  assert.equal(a.flags, b.flags, 'the same array');
+  assert.ok(Object.isFrozen(a.flags), 'which nobody can change for the others');
+  assert.deepEqual(c.flags, ['\\Seen']);
+  assert.notEqual(c.flags, a.flags);
+});

@@ -17,13 +17,16 @@ import { addressOf, shared, summaryOf } from './envelopeSummary';
  */
 export function readEnvelopeLine(payload: Buffer, literals: readonly Buffer[]): MessageSummary | undefined {
   if (payload.length < 12 || payload[0] !== STAR || payload[1] !== SP) return undefined;
-  const str = payload.toString();
-  const prefix = PREFIX.exec(str.slice(0, 24));
-  if (!prefix) return undefined;
-  return new LineReader(str, literals, prefix[0].length).summary(Number(prefix[1]));
+  // `* <1–10 digits> FETCH (`, read from the bytes (no regular expression: a match array and a string per line).
+  let seq = 0;
+  let i = 2;
+  for (let c = payload[i]!; c >= 0x30 && c <= 0x39 && i < 12; c = payload[++i]!) seq = seq * 10 + (c - 0x30);
+  if (i === 2 || payload.length < i + FETCH_OPEN.length) return undefined;
+  for (let k = 0; k < FETCH_OPEN.length; k++) if (payload[i + k] !== FETCH_OPEN[k]) return undefined;
+  return new LineReader(payload.toString(), literals, i + FETCH_OPEN.length).summary(seq);
 }
 
-const PREFIX = /^\* (\d{1,10}) FETCH \(/;
+const FETCH_OPEN = Uint8Array.from(Buffer.from(' FETCH ('));
 
 const STAR = 0x2a;
 const SP = 0x20;
@@ -53,6 +56,10 @@ const NAMES: readonly [string, number][] = [
   ['MODSEQ', MODSEQ],
   ['ENVELOPE', ENVELOPE],
 ];
+
+/** The flag lists read so far, by their text between the parentheses (LineReader.flags). */
+const flagLists = new Map<string, string[]>();
+const FLAG_LISTS_KEPT = 1_000;
 
 /** `undefined` stands for NIL; DECLINE (thrown) for anything this reader leaves to the general path. */
 class Decline extends Error {}
@@ -175,9 +182,31 @@ class LineReader {
     return str.slice(start, i);
   }
 
-  /** `(` atoms separated by single spaces `)`: each once, in order, shared (envelopeSummary's flagList). */
+  /**
+   * `(` atoms separated by single spaces `)`: each once, in order (envelopeSummary's flagList). A listing has a
+   * handful of distinct flag lists (`\Seen`, `\Seen \Answered` …) among thousands of messages, so each list is read
+   * once and its array, frozen, is shared by every message with the same text (two arrays and a string less per
+   * message for the garbage collector).
+   */
   private flags(): string[] {
     this.open();
+    const str = this.str;
+    const start = this.pos;
+    const end = str.indexOf(')', start);
+    if (end < 0) throw DECLINE;
+    const text = str.slice(start, end);
+    const known = flagLists.get(text);
+    if (known !== undefined) {
+      this.pos = end + 1;
+      return known;
+    }
+    const list = Object.freeze(this.flagList()) as string[];
+    if (flagLists.size >= FLAG_LISTS_KEPT) flagLists.clear();
+    flagLists.set(text, list);
+    return list;
+  }
+
+  private flagList(): string[] {
     const str = this.str;
     if (str.charCodeAt(this.pos) === PAREN_CLOSE) {
       this.pos++;
@@ -237,29 +266,51 @@ class LineReader {
     throw DECLINE;
   }
 
-  private quoted(): string {
+  /** What nstring() reads, stepped over without a string: the same checks, the same declines. */
+  private skipNstring(): void {
     const str = this.str;
-    const start = this.pos + 1;
+    const c = str.charCodeAt(this.pos);
+    if (c === DQUOTE) {
+      this.pos = this.quotedEnd(this.pos + 1) + 1;
+      return;
+    }
+    if (c === BRACE_OPEN) {
+      this.literalBuffer();
+      return;
+    }
+    this.nstring();
+  }
+
+  /** Where the quoted string starting at `start` (after its quote) ends: the index of its closing quote. */
+  private quotedEnd(start: number): number {
+    const str = this.str;
     const end = str.indexOf('"', start);
     if (end < 0) throw DECLINE;
     if (this.backslash !== -1 && this.backslash < start) this.backslash = str.indexOf('\\', start);
     const backslash = this.backslash;
-    if (backslash < 0 || backslash > end) {
-      this.pos = end + 1;
-      return str.slice(start, end);
-    }
+    if (backslash < 0 || backslash > end) return end;
     for (let i = backslash; i < str.length; i++) {
       const c = str.charCodeAt(i);
       if (c === BACKSLASH) i++;
-      else if (c === DQUOTE) {
-        this.pos = i + 1;
-        return str.slice(start, i).replace(/\\([\s\S])/g, '$1');
-      }
+      else if (c === DQUOTE) return i;
     }
     throw DECLINE;
   }
 
+  private quoted(): string {
+    const start = this.pos + 1;
+    const end = this.quotedEnd(start);
+    this.pos = end + 1;
+    const text = this.str.slice(start, end);
+    return this.backslash >= start && this.backslash < end ? text.replace(/\\([\s\S])/g, '$1') : text;
+  }
+
   private literalText(): string {
+    return this.literalBuffer().toString();
+  }
+
+  /** `{n}` CRLF and the literal it announces: its Buffer (the next of the response's literals, of that length). */
+  private literalBuffer(): Buffer {
     const str = this.str;
     let i = this.pos + 1;
     let length = 0;
@@ -270,7 +321,7 @@ class LineReader {
     if (!value || value.length !== length) throw DECLINE;
     this.literal++;
     this.pos = i + 3;
-    return value.toString();
+    return value;
   }
 
   /** NIL or `(` addresses `)`, each `(name adl mailbox host)`, with or without a space between; `keep`: made into Addresses (addressOf). */
@@ -287,15 +338,22 @@ class LineReader {
     let count = 0;
     for (;;) {
       this.open();
-      const name = this.nstring();
-      this.space();
-      this.nstring(); // the source route
-      this.space();
-      const mailbox = this.nstring();
-      this.space();
-      const host = this.nstring();
-      this.close();
-      if (keep) {
+      if (!keep) {
+        // Sender, Reply-To, Cc, Bcc: checked, never made into strings.
+        for (let field = 0; field < 4; field++) {
+          if (field > 0) this.space();
+          this.skipNstring();
+        }
+        this.close();
+      } else {
+        const name = this.nstring();
+        this.space();
+        this.skipNstring(); // the source route
+        this.space();
+        const mailbox = this.nstring();
+        this.space();
+        const host = this.nstring();
+        this.close();
         const one = addressOf(name, mailbox, host);
         if (one) {
           if (count === 0) only = one;

@@ -82,20 +82,32 @@ async function frameLines(stream: ImapStreamShape, chunk: Buffer, startPos: numb
   for (let lf = chunk.indexOf(LF, lineStart); lf >= 0; lf = chunk.indexOf(LF, lineStart)) {
     const segment = chunk.subarray(lineStart, lf + 1);
     if (!stream.checkLineLength(stream.lineBytes + segment.length)) return null;
-    stream.lineBuffer.push(segment);
     lineStart = lf + 1;
-    const line = stream.lineBuffer.length === 1 ? stream.lineBuffer[0]! : Buffer.concat(stream.lineBuffer);
-    stream.lineBuffer = [];
+    // The buffers are only used (and replaced by new ones, as imapflow does) when a line or response spans
+    // chunks or literals; a line that is a whole response, nearly all of a listing, goes through without them.
+    let line = segment;
+    if (stream.lineBuffer.length > 0) {
+      stream.lineBuffer.push(segment);
+      line = Buffer.concat(stream.lineBuffer);
+      stream.lineBuffer = [];
+    }
     stream.lineBytes = 0;
     const literalMarker = stream.checkLiteralMarker(line);
     if (stream.destroyed) return null;
     if (!stream.checkResponseSize(line.length + (literalMarker ? stream.literalWaiting : 0))) return null;
-    stream.inputBuffer.push(line);
-    if (literalMarker) return lineStart;
-    let payload = stream.inputBuffer.length === 1 ? stream.inputBuffer[0]! : Buffer.concat(stream.inputBuffer);
+    if (literalMarker) {
+      stream.inputBuffer.push(line);
+      return lineStart;
+    }
+    let payload = line;
+    if (stream.inputBuffer.length > 0) {
+      stream.inputBuffer.push(line);
+      payload = Buffer.concat(stream.inputBuffer);
+      stream.inputBuffer = [];
+    }
+    // A taker reads the literals at once; an empty array stays the stream's (see the push below).
     const literals = stream.literals;
-    stream.inputBuffer = [];
-    stream.literals = [];
+    if (literals.length > 0) stream.literals = [];
     stream.responseBytes = 0;
     let end = payload.length - 1; // payload ends with LF here
     if (end > 0 && payload[end - 1] === CR) end--;
@@ -111,7 +123,8 @@ async function frameLines(stream: ImapStreamShape, chunk: Buffer, startPos: numb
     const trailingAfterLine = lineStart < chunk.length || stream.inputQueue.length > 0;
     await new Promise((resolve) => {
       stream.pendingPush = resolve;
-      stream.push({ payload, literals, next: resolve, trailingAfterLine });
+      // An item imapflow keeps gets an array of its own (the stream's empty one is still the stream's, see above).
+      stream.push({ payload, literals: literals === stream.literals ? [] : literals, next: resolve, trailingAfterLine });
     });
     stream.pendingPush = null;
     if (stream.destroyed) return null;
