@@ -106,3 +106,18 @@ test('messages with the same flag list share one frozen array (a listing has a h
   assert.deepEqual(c.flags, ['\\Seen']);
   assert.notEqual(c.flags, a.flags);
 });
+
+test('messages from the same sender share one frozen From list; a list with a literal is read each time', () => {
+  const line = (uid: number, from: string, literals = ''): Buffer => Buffer.from(`* ${uid} FETCH (UID ${uid} ENVELOPE (NIL NIL ${from} NIL NIL ${from} NIL NIL NIL NIL))${literals}`);
+  const grace = '(("Grace Hopper" NIL "grace" "example.com"))';
+  const a = readEnvelopeLine(line(1, grace), [])!;
+  const b = readEnvelopeLine(line(2, grace), [])!;
+  assert.deepEqual(a.from, [{ name: 'Grace Hopper', address: 'grace@example.com' }]);
+  assert.equal(a.from, b.from, 'the same array');
+  assert.equal(a.from, a.to, 'From and To with the same text too');
+  assert.ok(Object.isFrozen(a.from) && Object.isFrozen(a.from[0]));
+  const literal = Buffer.from('* 3 FETCH (UID 3 ENVELOPE (NIL NIL (({5}\r\n NIL "x" "y")) NIL NIL NIL NIL NIL NIL NIL))');
+  const viaLiteral = (name: string) => readEnvelopeLine(literal, [Buffer.from(name)])!;
+  assert.deepEqual(viaLiteral('Alice').from, [{ name: 'Alice', address: 'x@y' }]);
+  assert.deepEqual(viaLiteral('Bobby').from, [{ name: 'Bobby', address: 'x@y' }], 'the same text, another literal: not the list read before');
+});

@@ -49,13 +49,21 @@ const FLAGS = 2;
 const SIZE = 4;
 const MODSEQ = 8;
 const ENVELOPE = 16;
-const NAMES: readonly [string, number][] = [
+/** The item names by their first byte (all five differ in it), as character codes. */
+const NAME_BY_FIRST: Record<number, { readonly codes: readonly number[]; readonly item: number }> = {};
+for (const [name, item] of [
   ['UID', UID],
   ['FLAGS', FLAGS],
   ['RFC822.SIZE', SIZE],
   ['MODSEQ', MODSEQ],
   ['ENVELOPE', ENVELOPE],
-];
+] as const) {
+  NAME_BY_FIRST[name.charCodeAt(0)] = { codes: Array.from(name, (c) => c.charCodeAt(0)), item };
+}
+
+/** The From and To lists read so far, by their text (LineReader.addresses). */
+const addressLists = new Map<string, Address[]>();
+const ADDRESS_LISTS_KEPT = 2_000;
 
 /** The flag lists read so far, by their text between the parentheses (LineReader.flags). */
 const flagLists = new Map<string, string[]>();
@@ -97,10 +105,10 @@ class LineReader {
         seen |= item;
         switch (item) {
           case UID:
-            uid = Number(this.digits());
+            uid = this.number();
             break;
           case SIZE:
-            size = Number(this.digits());
+            size = this.number();
             break;
           case FLAGS:
             flags = this.flags();
@@ -116,16 +124,16 @@ class LineReader {
             this.space();
             subjectText = this.nstring();
             this.space();
-            from = this.addresses(true);
+            from = this.addresses();
             for (let skipped = 0; skipped < 2; skipped++) {
               this.space();
-              this.addresses(false); // Sender, Reply-To
+              this.addressList(false); // Sender, Reply-To
             }
             this.space();
-            to = this.addresses(true);
+            to = this.addresses();
             for (let skipped = 0; skipped < 2; skipped++) {
               this.space();
-              this.addresses(false); // Cc, Bcc
+              this.addressList(false); // Cc, Bcc
             }
             this.space();
             this.nstring(); // In-Reply-To
@@ -146,16 +154,17 @@ class LineReader {
     return summaryOf(seq, uid, size, flags, modseq, dateText, subjectText, from, to, messageIdText);
   }
 
-  /** One of the five item names, in upper case, and the space after it. */
+  /** One of the five item names, in upper case, and the space after it (told apart by the first letter, then compared byte by byte). */
   private itemName(): number {
     const str = this.str;
-    for (const [name, item] of NAMES) {
-      if (str.startsWith(name, this.pos) && str.charCodeAt(this.pos + name.length) === SP) {
-        this.pos += name.length + 1;
-        return item;
-      }
-    }
-    throw DECLINE;
+    const at = this.pos;
+    const entry = NAME_BY_FIRST[str.charCodeAt(at)];
+    if (entry === undefined) throw DECLINE;
+    const codes = entry.codes;
+    for (let k = 1; k < codes.length; k++) if (str.charCodeAt(at + k) !== codes[k]) throw DECLINE;
+    if (str.charCodeAt(at + codes.length) !== SP) throw DECLINE;
+    this.pos = at + codes.length + 1;
+    return entry.item;
   }
 
   private space(): void {
@@ -172,14 +181,22 @@ class LineReader {
 
   /** 1–20 digits ending at a space or `)` (the general path's DIGITS), as text. */
   private digits(): string {
+    const start = this.pos;
+    this.number();
+    return this.str.slice(start, this.pos);
+  }
+
+  /** The same digits as a number, read as they are stepped over (what `Number(digits)` gives, to 2^53 exactly). */
+  private number(): number {
     const str = this.str;
     const start = this.pos;
     let i = start;
-    for (let c = str.charCodeAt(i); c >= 0x30 && c <= 0x39; c = str.charCodeAt(++i));
+    let value = 0;
+    for (let c = str.charCodeAt(i); c >= 0x30 && c <= 0x39; c = str.charCodeAt(++i)) value = value * 10 + (c - 0x30);
     const next = str.charCodeAt(i);
     if (i === start || i - start > 20 || (next !== SP && next !== PAREN_CLOSE)) throw DECLINE;
     this.pos = i;
-    return str.slice(start, i);
+    return i - start > 15 ? Number(str.slice(start, i)) : value;
   }
 
   /**
@@ -324,8 +341,39 @@ class LineReader {
     return value;
   }
 
+  /**
+   * NIL or `(` addresses `)` (addressList), as the From or To of the summary. Most of a mailbox comes from a few
+   * senders to a few recipients, so a list is first stepped over without strings, and its text (when it holds no
+   * literal, which its text would not show) looks up the frozen list made the first time that text was seen: an
+   * array, an object and two strings less per message for the garbage collector.
+   */
+  private addresses(): Address[] {
+    const start = this.pos;
+    const literal = this.literal;
+    this.addressList(false);
+    if (this.literal === literal) {
+      const text = this.str.slice(start, this.pos);
+      const known = addressLists.get(text);
+      if (known !== undefined) return known;
+      this.rewind(start, literal);
+      const list = Object.freeze(this.addressList(true).map((a) => Object.freeze(a))) as Address[];
+      if (addressLists.size >= ADDRESS_LISTS_KEPT) addressLists.clear();
+      addressLists.set(text, list);
+      return list;
+    }
+    this.rewind(start, literal);
+    return this.addressList(true);
+  }
+
+  /** Reads again from `pos` (the backslash found ahead may lie past a string to be read again: found anew). */
+  private rewind(pos: number, literal: number): void {
+    this.pos = pos;
+    this.literal = literal;
+    this.backslash = -2;
+  }
+
   /** NIL or `(` addresses `)`, each `(name adl mailbox host)`, with or without a space between; `keep`: made into Addresses (addressOf). */
-  private addresses(keep: boolean): Address[] {
+  private addressList(keep: boolean): Address[] {
     const str = this.str;
     if (str.charCodeAt(this.pos) !== PAREN_OPEN) {
       if (this.nstring() !== undefined) throw DECLINE; // a string where a list belongs
