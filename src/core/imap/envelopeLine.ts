@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { Address, MessageSummary } from '../mailStore';
 import { addressOf, shared, summaryOf } from './envelopeSummary';
 
@@ -23,7 +24,7 @@ export function readEnvelopeLine(payload: Buffer, literals: readonly Buffer[]): 
   for (let c = payload[i]!; c >= 0x30 && c <= 0x39 && i < 12; c = payload[++i]!) seq = seq * 10 + (c - 0x30);
   if (i === 2 || payload.length < i + FETCH_OPEN.length) return undefined;
   for (let k = 0; k < FETCH_OPEN.length; k++) if (payload[i + k] !== FETCH_OPEN[k]) return undefined;
-  return new LineReader(payload.toString(), literals, i + FETCH_OPEN.length).summary(seq);
+  return new LineReader(payload.toString(), literals, i + FETCH_OPEN.length, isAscii(payload) ? payload : undefined).summary(seq);
 }
 
 const FETCH_OPEN = Uint8Array.from(Buffer.from(' FETCH ('));
@@ -79,10 +80,17 @@ class LineReader {
   /** The next backslash at or after the string being read, found once for all the strings before it (-1: none left). */
   private backslash = -2;
 
+  /**
+   * `ascii`: the line's bytes, when they are all ASCII (then a character's index is its byte's). The strings a
+   * summary keeps (subject, names, addresses, Message-ID) are then copied out of the bytes instead of sliced from
+   * the line's string: V8 keeps a slice's whole parent alive, so every row kept its ~400-character line, and the
+   * garbage collector copied those lines from space to space (scavenges of 10–27 ms in a 10,000-envelope listing).
+   */
   constructor(
     private readonly str: string,
     private readonly literals: readonly Buffer[],
     start: number,
+    private readonly ascii: Buffer | undefined,
   ) {
     this.pos = start;
   }
@@ -318,7 +326,7 @@ class LineReader {
     const start = this.pos + 1;
     const end = this.quotedEnd(start);
     this.pos = end + 1;
-    const text = this.str.slice(start, end);
+    const text = this.ascii ? this.ascii.toString('latin1', start, end) : this.str.slice(start, end);
     return this.backslash >= start && this.backslash < end ? text.replace(/\\([\s\S])/g, '$1') : text;
   }
 
