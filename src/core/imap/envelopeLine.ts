@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { Address, MessageSummary } from '../mailStore';
 import { addressOf, shared, summaryOf } from './envelopeSummary';
+import { atomEnd, BRACE_OPEN, DQUOTE, isNil, PAREN_CLOSE, PAREN_OPEN, quotedEnd, quotedText, SP, STAR, takeLiteral, unescaped } from './responseSyntax';
 
 /**
  * A listing's FETCH answer read straight into what the tree shows, with no tokens in between (issue 15):
@@ -28,22 +29,6 @@ export function readEnvelopeLine(payload: Buffer, literals: readonly Buffer[]): 
 }
 
 const FETCH_OPEN = Uint8Array.from(Buffer.from(' FETCH ('));
-
-const STAR = 0x2a;
-const SP = 0x20;
-const DQUOTE = 0x22;
-const PAREN_OPEN = 0x28;
-const PAREN_CLOSE = 0x29;
-const BACKSLASH = 0x5c;
-const BRACE_OPEN = 0x7b;
-const BRACE_CLOSE = 0x7d;
-const CR = 0x0d;
-const LF = 0x0a;
-
-/** What fetchScanner.ts reads as an atom after its first byte (ATOM-CHAR without `[`, `]`, `,`, `:`). */
-const ATOM_BYTE = new Uint8Array(128);
-for (let c = 0x21; c < 0x7f; c++) ATOM_BYTE[c] = 1;
-for (const c of '(){%*"\\[],:') ATOM_BYTE[c.charCodeAt(0)] = 0;
 
 const UID = 1;
 const FLAGS = 2;
@@ -75,10 +60,10 @@ class Decline extends Error {}
 const DECLINE = new Decline();
 
 class LineReader {
-  private literal = 0;
-  private pos: number;
+  literal = 0;
+  pos: number;
   /** The next backslash at or after the string being read, found once for all the strings before it (-1: none left). */
-  private backslash = -2;
+  backslash = -2;
 
   /**
    * `ascii`: the line's bytes, when they are all ASCII (then a character's index is its byte's). The strings a
@@ -87,8 +72,8 @@ class LineReader {
    * garbage collector copied those lines from space to space (scavenges of 10–27 ms in a 10,000-envelope listing).
    */
   constructor(
-    private readonly str: string,
-    private readonly literals: readonly Buffer[],
+    readonly str: string,
+    readonly literals: readonly Buffer[],
     start: number,
     private readonly ascii: Buffer | undefined,
   ) {
@@ -255,25 +240,13 @@ class LineReader {
 
   /** An atom as fetchScanner reads one (a backslash only first, never `\*` alone), shared; NIL is left to the general path. */
   private flagAtom(): string {
-    const str = this.str;
     const start = this.pos;
-    let i = start;
-    const first = str.charCodeAt(i);
-    if (first === BACKSLASH) i++;
-    else if (!(first < 128 && ATOM_BYTE[first])) throw DECLINE;
-    else i++;
-    for (;;) {
-      const c = str.charCodeAt(i);
-      if (c === SP || c === PAREN_CLOSE) break;
-      if (!(c < 128 && ATOM_BYTE[c])) throw DECLINE;
-      i++;
-    }
-    const length = i - start;
-    if (length === (first === BACKSLASH ? 1 : 0)) throw DECLINE;
-    if (length === 3 && str.slice(start, i).toUpperCase() === 'NIL') throw DECLINE;
-    this.pos = i;
-    return shared(str.slice(start, i));
+    const end = atomEnd(this.str, start, false);
+    if (end < 0 || isNil(this.str, start, end)) throw DECLINE;
+    this.pos = end;
+    return shared(this.str.slice(start, end));
   }
+
 
   /** NIL (any case), a quoted string or a literal, as text (`undefined` for NIL). */
   private nstring(): string | undefined {
@@ -308,26 +281,19 @@ class LineReader {
 
   /** Where the quoted string starting at `start` (after its quote) ends: the index of its closing quote. */
   private quotedEnd(start: number): number {
-    const str = this.str;
-    const end = str.indexOf('"', start);
+    const end = quotedEnd(this.str, start, this);
     if (end < 0) throw DECLINE;
-    if (this.backslash !== -1 && this.backslash < start) this.backslash = str.indexOf('\\', start);
-    const backslash = this.backslash;
-    if (backslash < 0 || backslash > end) return end;
-    for (let i = backslash; i < str.length; i++) {
-      const c = str.charCodeAt(i);
-      if (c === BACKSLASH) i++;
-      else if (c === DQUOTE) return i;
-    }
-    throw DECLINE;
+    return end;
   }
 
   private quoted(): string {
     const start = this.pos + 1;
     const end = this.quotedEnd(start);
     this.pos = end + 1;
-    const text = this.ascii ? this.ascii.toString('latin1', start, end) : this.str.slice(start, end);
-    return this.backslash >= start && this.backslash < end ? text.replace(/\\([\s\S])/g, '$1') : text;
+    // Copied out of the bytes of an ASCII line (see the constructor), else sliced from the line.
+    if (!this.ascii) return quotedText(this.str, start, end, this);
+    const text = this.ascii.toString('latin1', start, end);
+    return this.backslash >= start && this.backslash < end ? unescaped(text) : text;
   }
 
   private literalText(): string {
@@ -336,18 +302,11 @@ class LineReader {
 
   /** `{n}` CRLF and the literal it announces: its Buffer (the next of the response's literals, of that length). */
   private literalBuffer(): Buffer {
-    const str = this.str;
-    let i = this.pos + 1;
-    let length = 0;
-    const digitsStart = i;
-    for (let c = str.charCodeAt(i); c >= 0x30 && c <= 0x39; c = str.charCodeAt(++i)) length = length * 10 + (c - 0x30);
-    if (i === digitsStart || i - digitsStart > 15 || str.charCodeAt(i) !== BRACE_CLOSE || str.charCodeAt(i + 1) !== CR || str.charCodeAt(i + 2) !== LF) throw DECLINE;
-    const value = this.literals[this.literal];
-    if (!value || value.length !== length) throw DECLINE;
-    this.literal++;
-    this.pos = i + 3;
+    const value = takeLiteral(this);
+    if (!value) throw DECLINE;
     return value;
   }
+
 
   /**
    * NIL or `(` addresses `)` (addressList), as the From or To of the summary. Most of a mailbox comes from a few

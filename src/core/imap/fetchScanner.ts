@@ -18,6 +18,8 @@
  * closing parenthesis. test/unit/fetchScanner.test.ts holds it to imapflow's parser on odd and random input.
  */
 
+import { atomEnd, BRACE_OPEN, DQUOTE, isNil, PAREN_CLOSE, PAREN_OPEN, quotedEnd, quotedText, SP, STAR, takeLiteral } from './responseSyntax';
+
 export type ScannedToken = { type: 'ATOM' | 'STRING' | 'LITERAL'; value: string | Buffer } | null | ScannedToken[];
 
 /** What imapflow's parser makes of a FETCH response: tag `*`, the sequence number as command, `FETCH` and the list. */
@@ -31,21 +33,6 @@ export interface ScannedFetch {
 const MAX_DEPTH = 16;
 /** A FETCH of a listing holds a few dozen tokens; a line of more goes to imapflow, which enforces its own limit. */
 const MAX_TOKENS = 5_000;
-
-const STAR = 0x2a;
-const SP = 0x20;
-const DQUOTE = 0x22;
-const PAREN_OPEN = 0x28;
-const PAREN_CLOSE = 0x29;
-const BACKSLASH = 0x5c;
-const BRACE_OPEN = 0x7b;
-const CR = 0x0d;
-const LF = 0x0a;
-
-/** Bytes an atom may hold here after its first: ATOM-CHAR (RFC 3501) without `[`, `]`, `,` and `:` (imapflow gives those meaning). */
-const ATOM_BYTE = new Uint8Array(128);
-for (let c = 0x21; c < 0x7f; c++) ATOM_BYTE[c] = 1;
-for (const c of '(){%*"\\[],:') ATOM_BYTE[c.charCodeAt(0)] = 0;
 
 class Unreadable extends Error {}
 const UNREADABLE = new Unreadable();
@@ -73,11 +60,11 @@ class Reader {
   literal = 0;
   private tokens = 0;
   /** The next backslash at or after the string being read, found once for all the strings before it (-1: none left). */
-  private backslash = -2;
+  backslash = -2;
 
   constructor(
-    private readonly str: string,
-    private readonly literals: readonly Buffer[],
+    readonly str: string,
+    readonly literals: readonly Buffer[],
     public pos: number,
   ) {}
 
@@ -115,58 +102,26 @@ class Reader {
   }
 
   private quoted(): ScannedToken {
-    const str = this.str;
     const start = this.pos + 1;
-    const end = str.indexOf('"', start);
+    const end = quotedEnd(this.str, start, this);
     if (end < 0) throw UNREADABLE;
-    if (this.backslash !== -1 && this.backslash < start) this.backslash = str.indexOf('\\', start);
-    const backslash = this.backslash;
-    if (backslash < 0 || backslash > end) {
-      this.pos = end + 1;
-      return { type: 'STRING', value: str.slice(start, end) };
-    }
-    for (let i = backslash; i < str.length; i++) {
-      const c = str.charCodeAt(i);
-      if (c === BACKSLASH) i++;
-      else if (c === DQUOTE) {
-        this.pos = i + 1;
-        return { type: 'STRING', value: str.slice(start, i).replace(/\\([\s\S])/g, '$1') };
-      }
-    }
-    throw UNREADABLE;
+    this.pos = end + 1;
+    return { type: 'STRING', value: quotedText(this.str, start, end, this) };
   }
 
   private literalToken(): ScannedToken {
-    const str = this.str;
-    let i = this.pos + 1;
-    let length = 0;
-    const digitsStart = i;
-    for (let c = str.charCodeAt(i); c >= 0x30 && c <= 0x39; c = str.charCodeAt(++i)) length = length * 10 + (c - 0x30);
-    if (i === digitsStart || i - digitsStart > 15 || str.charCodeAt(i) !== 0x7d || str.charCodeAt(i + 1) !== CR || str.charCodeAt(i + 2) !== LF) throw UNREADABLE;
-    const value = this.literals[this.literal];
-    if (!value || value.length !== length) throw UNREADABLE;
-    this.literal++;
-    this.pos = i + 3;
+    const value = takeLiteral(this);
+    if (!value) throw UNREADABLE;
     return { type: 'LITERAL', value };
   }
 
+
   private atom(): ScannedToken {
-    const str = this.str;
     const start = this.pos;
-    let i = start;
-    const first = str.charCodeAt(i);
-    if (first === BACKSLASH) i++;
-    else if (!(first < 128 && ATOM_BYTE[first])) throw UNREADABLE;
-    else i++;
-    for (;;) {
-      const c = str.charCodeAt(i);
-      if (c === SP || c === PAREN_CLOSE || Number.isNaN(c)) break;
-      if (!(c < 128 && ATOM_BYTE[c])) throw UNREADABLE;
-      i++;
-    }
-    if (i - start === (first === BACKSLASH ? 1 : 0)) throw UNREADABLE;
-    this.pos = i;
-    if (i - start === 3 && (str.charCodeAt(start) | 0x20) === 0x6e && (str.charCodeAt(start + 1) | 0x20) === 0x69 && (str.charCodeAt(start + 2) | 0x20) === 0x6c) return null;
-    return { type: 'ATOM', value: str.slice(start, i) };
+    const end = atomEnd(this.str, start, true);
+    if (end < 0) throw UNREADABLE;
+    this.pos = end;
+    return isNil(this.str, start, end) ? null : { type: 'ATOM', value: this.str.slice(start, end) };
   }
+
 }
