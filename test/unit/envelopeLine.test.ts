@@ -2,16 +2,14 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { readEnvelopeLine } from '../../src/core/imap/envelopeLine';
 import { toSummary, Untagged } from '../../src/core/imap/envelopeSummary';
-import { frame, imapflowParse } from './support/imapFraming';
+import { frameOne, imapflowParse } from './support/imapFraming';
 
 // envelopeLine.ts reads a listing's FETCH answer straight into a summary. It must give exactly the summary the
 // general path gives for the same framed bytes (imapflow's parse read by envelopeSummary.ts's toSummary), or
 // decline (undefined) and leave the line to that path.
 
 async function compare(wire: string | Buffer): Promise<'read' | 'declined'> {
-  const items = await frame(Buffer.isBuffer(wire) ? wire : Buffer.from(wire, 'utf8'));
-  assert.equal(items.length, 1, `one response: ${JSON.stringify(wire.toString())}`);
-  const item = items[0]!;
+  const item = await frameOne(wire);
   const read = readEnvelopeLine(item.payload, item.literals);
   if (read === undefined) return 'declined';
   assert.deepEqual(read, toSummary((await imapflowParse(item)) as Untagged), item.payload.toString());

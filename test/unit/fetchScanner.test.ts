@@ -1,16 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { scanFetch } from '../../src/core/imap/fetchScanner';
-import { frame, imapflowParse } from './support/imapFraming';
+import { frameOne, imapflowParse } from './support/imapFraming';
 
 // fetchScanner.ts reads a listing's FETCH lines instead of imapflow's tokenizer. It must give exactly what imapflow's
 // parser gives for the same framed bytes, or decline (undefined) and leave the line to imapflow. The bytes are framed
 // by imapflow's own ImapStream, as on a connection, so line and literals are split the way the product sees them.
 
 async function compare(wire: string | Buffer): Promise<'read' | 'declined'> {
-  const items = await frame(Buffer.isBuffer(wire) ? wire : Buffer.from(wire, 'utf8'));
-  assert.equal(items.length, 1, `one response: ${JSON.stringify(wire.toString())}`);
-  const item = items[0]!;
+  const item = await frameOne(wire);
   const scanned = scanFetch(item.payload, item.literals);
   if (scanned === undefined) return 'declined';
   assert.deepEqual(scanned, await imapflowParse(item), item.payload.toString());

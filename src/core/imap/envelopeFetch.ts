@@ -90,9 +90,9 @@ const lean = new WeakSet<ExecConnection>();
  * was slower than imaplib's whole FETCH, and the stream's promises and ticks per line came next). While the
  * command on the wire (`currentRequest`, the one a FETCH line is dispatched to by imapflow too) carries the
  * RAW_FETCH option, a line either reader reads goes to its handlers. Everything else, and every line both decline,
- * is imapflow's as before. For an untagged FETCH line imapflow's handleResponse does
- * nothing else the product uses (no response codes, no state, no `response` event, a trace log that is off), so
- * only the parse and the path change. Throws if imapflow's shape changed.
+ * is imapflow's as before. For an untagged FETCH line imapflow's handleResponse does nothing else the product uses
+ * (no response codes, no state, no `response` event, a trace log that is off), so only the parse and the path
+ * change. Throws if imapflow's shape changed.
  */
 function readFetchLinesLean(connection: ExecConnection): void {
   if (lean.has(connection)) return;

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { Address, MessageSummary } from '../mailStore';
 import { addressOf, shared, summaryOf } from './envelopeSummary';
-import { atomEnd, BRACE_OPEN, DQUOTE, isNil, PAREN_CLOSE, PAREN_OPEN, quotedEnd, quotedText, SP, STAR, takeLiteral, unescaped } from './responseSyntax';
+import { atomEnd, BRACE_OPEN, DQUOTE, isNil, PAREN_CLOSE, PAREN_OPEN, quotedEnd, quotedText, SP, STAR, takeLiteral } from './responseSyntax';
 
 /**
  * A listing's FETCH answer read straight into what the tree shows, with no tokens in between (issue 15):
@@ -247,21 +247,16 @@ class LineReader {
     return shared(this.str.slice(start, end));
   }
 
-
   /** NIL (any case), a quoted string or a literal, as text (`undefined` for NIL). */
   private nstring(): string | undefined {
     const str = this.str;
     const c = str.charCodeAt(this.pos);
     if (c === DQUOTE) return this.quoted();
     if (c === BRACE_OPEN) return this.literalText();
-    if ((c | 0x20) === 0x6e && (str.charCodeAt(this.pos + 1) | 0x20) === 0x69 && (str.charCodeAt(this.pos + 2) | 0x20) === 0x6c) {
-      const next = str.charCodeAt(this.pos + 3);
-      if (next === SP || next === PAREN_CLOSE) {
-        this.pos += 3;
-        return undefined;
-      }
-    }
-    throw DECLINE;
+    const next = str.charCodeAt(this.pos + 3);
+    if (!isNil(str, this.pos, this.pos + 3) || (next !== SP && next !== PAREN_CLOSE)) throw DECLINE;
+    this.pos += 3;
+    return undefined;
   }
 
   /** What nstring() reads, stepped over without a string: the same checks, the same declines. */
@@ -290,10 +285,7 @@ class LineReader {
     const start = this.pos + 1;
     const end = this.quotedEnd(start);
     this.pos = end + 1;
-    // Copied out of the bytes of an ASCII line (see the constructor), else sliced from the line.
-    if (!this.ascii) return quotedText(this.str, start, end, this);
-    const text = this.ascii.toString('latin1', start, end);
-    return this.backslash >= start && this.backslash < end ? unescaped(text) : text;
+    return quotedText(this.str, start, end, this, this.ascii);
   }
 
   private literalText(): string {
@@ -306,7 +298,6 @@ class LineReader {
     if (!value) throw DECLINE;
     return value;
   }
-
 
   /**
    * NIL or `(` addresses `)` (addressList), as the From or To of the summary. Most of a mailbox comes from a few

@@ -115,7 +115,6 @@ class Reader {
     return { type: 'LITERAL', value };
   }
 
-
   private atom(): ScannedToken {
     const start = this.pos;
     const end = atomEnd(this.str, start, true);

@@ -43,14 +43,14 @@ export function quotedEnd(str: string, start: number, ahead: BackslashAhead): nu
   return -1;
 }
 
-/** A quoted string's text between `start` and its closing quote `end`, escapes undone (as imapflow does). */
-export function quotedText(str: string, start: number, end: number, ahead: BackslashAhead): string {
-  const text = str.slice(start, end);
-  return ahead.backslash >= start && ahead.backslash < end ? unescaped(text) : text;
-}
-
-export function unescaped(text: string): string {
-  return text.replace(/\\([\s\S])/g, '$1');
+/**
+ * A quoted string's text between `start` and its closing quote `end`, escapes undone (as imapflow does). `ascii`:
+ * the line's bytes when they are all ASCII (a character's index is then its byte's); the text is then copied out of
+ * them, a string of its own, where a slice of `str` would keep the whole line alive as long as the text lives.
+ */
+export function quotedText(str: string, start: number, end: number, ahead: BackslashAhead, ascii?: Buffer): string {
+  const text = ascii ? ascii.toString('latin1', start, end) : str.slice(start, end);
+  return ahead.backslash >= start && ahead.backslash < end ? text.replace(/\\([\s\S])/g, '$1') : text;
 }
 
 /** The literal marker `{n}` CRLF at `pos` (its `{`): n, and the index after the CRLF; undefined if it is not one. */

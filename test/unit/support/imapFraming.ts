@@ -1,3 +1,4 @@
+import { strict as assert } from 'node:assert';
 import { parser } from 'imapflow/lib/handler/imap-handler';
 import { ImapStream } from 'imapflow/lib/handler/imap-stream';
 
@@ -31,4 +32,11 @@ export async function frame(wire: Buffer): Promise<Framed[]> {
 export async function imapflowParse(item: Framed): Promise<{ tag: string; command: string; attributes: unknown[] }> {
   const parsed = (await parser(item.payload, { literals: [...item.literals] })) as { tag: string; command: string; attributes: unknown[] };
   return { tag: parsed.tag, command: parsed.command, attributes: parsed.attributes };
+}
+
+/** The one response imapflow's ImapStream frames from `wire` (a string as UTF-8); fails the test if there are more or none. */
+export async function frameOne(wire: string | Buffer): Promise<Framed> {
+  const items = await frame(Buffer.isBuffer(wire) ? wire : Buffer.from(wire, 'utf8'));
+  assert.equal(items.length, 1, `one response: ${JSON.stringify(wire.toString())}`);
+  return items[0]!;
 }
