@@ -25,7 +25,12 @@ export function readEnvelopeLine(payload: Buffer, literals: readonly Buffer[]): 
   for (let c = payload[i]!; c >= 0x30 && c <= 0x39 && i < 12; c = payload[++i]!) seq = seq * 10 + (c - 0x30);
   if (i === 2 || payload.length < i + FETCH_OPEN.length) return undefined;
   for (let k = 0; k < FETCH_OPEN.length; k++) if (payload[i + k] !== FETCH_OPEN[k]) return undefined;
-  return new LineReader(payload.toString(), literals, i + FETCH_OPEN.length, isAscii(payload) ? payload : undefined).summary(seq);
+  const reader = READER.start(payload.toString(), literals, i + FETCH_OPEN.length, isAscii(payload) ? payload : undefined);
+  try {
+    return reader.summary(seq);
+  } finally {
+    reader.start('', NO_LITERALS, 0, undefined);
+  }
 }
 
 const FETCH_OPEN = Uint8Array.from(Buffer.from(' FETCH ('));
@@ -58,26 +63,39 @@ const FLAG_LISTS_KEPT = 1_000;
 /** `undefined` stands for NIL; DECLINE (thrown) for anything this reader leaves to the general path. */
 class Decline extends Error {}
 const DECLINE = new Decline();
+const NO_LITERALS: readonly Buffer[] = Object.freeze([]);
 
+/**
+ * One reader for every line, kept for the module's life and started anew per line (readEnvelopeLine is synchronous,
+ * never re-entered). Not one per line: V8 keeps the hidden class a reader's fields lead to only while a reader
+ * lives, and the optimised code of every method below is specialised on it. With a new reader per line, a full
+ * garbage collection between two listings (all readers dead) dropped that class, threw away the optimised code of
+ * the whole reader (`--trace-deopt`: "weak objects") and the next listing ran in the interpreter until it was
+ * optimised again: about 50–100 ms of CPU per 10,000-envelope listing after a full collection (issue 15).
+ */
 class LineReader {
+  str = '';
+  literals: readonly Buffer[] = NO_LITERALS;
   literal = 0;
-  pos: number;
+  pos = 0;
   /** The next backslash at or after the string being read, found once for all the strings before it (-1: none left). */
   backslash = -2;
-
   /**
-   * `ascii`: the line's bytes, when they are all ASCII (then a character's index is its byte's). The strings a
-   * summary keeps (subject, names, addresses, Message-ID) are then copied out of the bytes instead of sliced from
-   * the line's string: V8 keeps a slice's whole parent alive, so every row kept its ~400-character line, and the
-   * garbage collector copied those lines from space to space (scavenges of 10–27 ms in a 10,000-envelope listing).
+   * The line's bytes, when they are all ASCII (then a character's index is its byte's). The strings a summary keeps
+   * (subject, names, addresses, Message-ID) are then copied out of the bytes instead of sliced from the line's
+   * string: V8 keeps a slice's whole parent alive, so every row kept its ~400-character line, and the garbage
+   * collector copied those lines from space to space (scavenges of 10–27 ms in a 10,000-envelope listing).
    */
-  constructor(
-    readonly str: string,
-    readonly literals: readonly Buffer[],
-    start: number,
-    private readonly ascii: Buffer | undefined,
-  ) {
-    this.pos = start;
+  private ascii: Buffer | undefined = undefined;
+
+  start(str: string, literals: readonly Buffer[], pos: number, ascii: Buffer | undefined): this {
+    this.str = str;
+    this.literals = literals;
+    this.literal = 0;
+    this.pos = pos;
+    this.backslash = -2;
+    this.ascii = ascii;
+    return this;
   }
 
   summary(seq: number): MessageSummary | undefined {
@@ -376,3 +394,5 @@ class LineReader {
     return count === 0 ? [] : count === 1 ? [only!] : out!.slice();
   }
 }
+
+const READER = new LineReader();

@@ -62,20 +62,15 @@ export function toSummary(untagged: Untagged): MessageSummary | undefined {
 export function summaryOf(seq: number, uid: number, size: number, flags: string[], modseq: string | undefined, dateText: string | undefined, subjectText: string | undefined, from: Address[], to: Address[], messageIdText: string | undefined): MessageSummary {
   const date = dateText ? envelopeDate(dateText) : undefined;
   const messageId = messageIdText?.trim();
-  const summary: { -readonly [K in keyof MessageSummary]: MessageSummary[K] } = {
-    id: String(uid),
-    seq,
-    subject: decoded(subjectText),
-    from,
-    to,
-    date: date && !Number.isNaN(date.getTime()) ? date : undefined,
-    messageId: messageId || undefined,
-    size,
-    flags,
-  };
-  // Only where the server sent one (no `modseq: undefined`), without spreading a new object per message.
-  if (modseq !== undefined) summary.modseq = modseq;
-  return summary;
+  const subject = decoded(subjectText);
+  const shownDate = date && !Number.isNaN(date.getTime()) ? date : undefined;
+  const shownId = messageId || undefined;
+  // `modseq` only where the server sent one (no `modseq: undefined`). Two literals, not a property added to one:
+  // a literal's hidden class lives as long as the code that makes it, an added property's only while some object
+  // has it, and when every summary of a listing was gone a full garbage collection dropped it and threw away the
+  // optimised code built on it (see envelopeLine.ts's reader).
+  if (modseq !== undefined) return { id: String(uid), seq, subject, from, to, date: shownDate, messageId: shownId, size, flags, modseq };
+  return { id: String(uid), seq, subject, from, to, date: shownDate, messageId: shownId, size, flags };
 }
 
 /** The item names as servers send them (Dovecot and most others: upper case); any other spelling is upper-cased. */
