@@ -173,7 +173,7 @@ export class ExchangeRecord implements TrafficRecord {
       c.greeting = event.text;
       this.fire({ type: 'connection', connection: c });
     }
-    this.fire({ type: 'exchange', exchange: e });
+    if (this.listeners.size > 0) this.fire({ type: 'exchange', exchange: e }); // (no change object per line when nobody listens)
     if (this.events > this.maxEvents) this.trim();
   }
 

@@ -95,7 +95,7 @@ export class ImapPairing implements Pairing {
   }
 
   private client(text: string, line: FramedLine, seq: number): Attribution {
-    if (line.continued && this.lastClient) return { key: this.lastClient.key, ...strip(this.lastClient) };
+    if (line.continued && this.lastClient) return continuation(this.lastClient);
     // SASL responses and IDLE's DONE are lines of the command in flight, not commands.
     const newest = this.newest();
     if (newest && (newest.command === 'AUTHENTICATE' || newest.command === 'IDLE')) return this.of(newest);
@@ -119,7 +119,7 @@ export class ImapPairing implements Pairing {
   }
 
   private server(text: string, line: FramedLine, seq: number): Attribution {
-    if (line.continued && this.lastServer) return { key: this.lastServer.key, ...strip(this.lastServer) };
+    if (line.continued && this.lastServer) return continuation(this.lastServer);
     const key = (): string => `${this.connection}:${seq}`; // made only for an event that opens an exchange
     if (text.startsWith('+')) {
       const c = this.lastClient?.tag !== undefined ? this.inFlight.get(this.lastClient.tag) : undefined;
@@ -160,10 +160,26 @@ export class ImapPairing implements Pairing {
   }
 }
 
-/** An attribution without what only the first event of an exchange carries. */
-function strip(a: Partial<Attribution>): Omit<Attribution, 'key'> {
-  return { ...(a.tag !== undefined ? { tag: a.tag } : {}), ...(a.command !== undefined ? { command: a.command } : {}) };
+/**
+ * The attribution of a line that continues the one before (a literal's lines, a cut line): the same exchange, tag and
+ * command, without what only the first event of an exchange carries. Made once per exchange line and shared by every
+ * line after it (a raw message is one FETCH line and then its literal, line by line; an object spread per line was
+ * the largest single item of the tap, issue 15): Attributions are never changed, so sharing them is safe.
+ */
+function continuation(last: Attribution): Attribution {
+  let value = continuations.get(last);
+  if (value === undefined) {
+    const made: { -readonly [K in keyof Attribution]: Attribution[K] } = { key: last.key };
+    if (last.tag !== undefined) made.tag = last.tag;
+    if (last.command !== undefined) made.command = last.command;
+    value = made;
+    continuations.set(last, value);
+    continuations.set(value, value); // the line after a continued line continues it too
+  }
+  return value;
 }
+
+const continuations = new WeakMap<Attribution, Attribution>();
 
 /** POP3 commands whose +OK reply is multi-line (without an argument for LIST and UIDL). */
 export function pop3Multiline(commandLine: string): boolean {
