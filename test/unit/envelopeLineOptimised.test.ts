@@ -7,7 +7,7 @@ import { test } from 'node:test';
 // listing alive (issue 15). With a new reader object per line (and a summary whose `modseq` was added to it), the
 // hidden classes those objects lead to died with the last of them, and V8 threw the reader's optimised code away
 // ("weak objects" in --trace-deopt): the next listing ran in the interpreter until it was optimised again, about
-// 50–100 ms more CPU per 10,000 envelopes. This is checked with V8's own status of the function, in a child process
+// 100–140 ms more CPU per 10,000 envelopes. This is checked with V8's own status of the function, in a child process
 // (the flags are V8's test hooks), not by timing anything.
 
 const MODULE = join(__dirname, '..', '..', 'src', 'core', 'imap', 'envelopeLine.js');

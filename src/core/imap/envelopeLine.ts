@@ -71,7 +71,7 @@ const NO_LITERALS: readonly Buffer[] = Object.freeze([]);
  * lives, and the optimised code of every method below is specialised on it. With a new reader per line, a full
  * garbage collection between two listings (all readers dead) dropped that class, threw away the optimised code of
  * the whole reader (`--trace-deopt`: "weak objects") and the next listing ran in the interpreter until it was
- * optimised again: about 50–100 ms of CPU per 10,000-envelope listing after a full collection (issue 15).
+ * optimised again: about 100–140 ms of CPU per 10,000-envelope listing after a full collection (issue 15).
  */
 class LineReader {
   str = '';
