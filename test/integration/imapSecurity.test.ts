@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createServer, Server, Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { MailError, MailErrorReason } from '../../src/core/errors';
-import { DovecotServer, startDovecot } from '../servers/dovecot';
+import { capabilitiesWithout, DovecotServer, startDovecot } from '../servers/dovecot';
 import { imapStore } from './support/imapFixture';
 
 // Transport security, credentials and limits against a real Dovecot (and two tiny fake servers for
@@ -101,6 +101,54 @@ for (const loginMethod of ['LOGIN', 'AUTH=PLAIN'] as const) {
     }
   });
 }
+
+test('SASL PLAIN: one round trip where the server offers SASL-IR (RFC 4959), else the response after its "+"; masked either way', async () => {
+  const { user, password } = server.users[0]!;
+  const payload = Buffer.from(`\0${user}\0${password}`).toString('base64');
+  /** The client's lines and whether the server sent a "+" continuation, up to the end of the AUTHENTICATE exchange. */
+  const login = async (target: DovecotServer, options: { password?: string } = {}): Promise<{ sent: string[]; plus: boolean; text: string; error?: unknown }> => {
+    const handle = imapStore(target, {}, options);
+    let error: unknown;
+    try {
+      await handle.store.listFolders();
+    } catch (e) {
+      error = e;
+    } finally {
+      await handle.store.close();
+    }
+    const end = handle.lines.findIndex((l) => l.direction === 'server' && /^\S+ (OK|NO|BAD) /.test(l.text) && l.tag !== undefined && handle.lines.some((c) => c.direction === 'client' && c.tag === l.tag && /AUTHENTICATE/.test(c.text)));
+    const exchange = handle.lines.slice(0, end + 1);
+    return {
+      sent: exchange.filter((l) => l.direction === 'client').map((l) => l.text),
+      plus: exchange.some((l) => l.direction === 'server' && l.text.startsWith('+')),
+      text: handle.text(),
+      error,
+    };
+  };
+
+  const ir = await login(server);
+  assert.equal(ir.error, undefined);
+  assert.deepEqual(ir.sent.filter((t) => /AUTHENTICATE/.test(t)).map((t) => t.replace(/^\S+ /, '')), ['AUTHENTICATE PLAIN ****'], ir.sent.join(' | '));
+  assert.equal(ir.sent.length, 1, `nothing after the command line: ${ir.sent.join(' | ')}`);
+  assert.equal(ir.plus, false, 'no continuation asked for');
+  for (const secret of [password, payload]) assert.ok(!ir.text.includes(secret), 'the response is masked');
+
+  const refused = await login(server, { password: 'wrong-password' });
+  assert.ok(MailError.is(refused.error, 'auth'), String(refused.error));
+  assert.match(refused.error.serverText ?? '', /^NO \[AUTHENTICATIONFAILED\] Authentication failed/, 'the server\'s words with its response code, as from imapflow\'s own AUTHENTICATE');
+
+  const plain = await startDovecot({ imapCapability: capabilitiesWithout('SASL-IR') });
+  try {
+    const twoSteps = await login(plain);
+    assert.equal(twoSteps.error, undefined);
+    assert.doesNotMatch(twoSteps.text, /CAPABILITY[^\n]*SASL-IR/, 'this server does not offer SASL-IR');
+    assert.deepEqual(twoSteps.sent.map((t) => t.replace(/^\S+ (?=AUTHENTICATE)/, '')), ['AUTHENTICATE PLAIN', '****']);
+    assert.equal(twoSteps.plus, true, 'the response waits for the "+"');
+    for (const secret of [password, payload]) assert.ok(!twoSteps.text.includes(secret), 'the response is masked');
+  } finally {
+    await plain.stop();
+  }
+});
 
 test('a literal over maxLiteralBytes is a clear limit error, and the store still works afterwards', async () => {
   const handle = imapStore(server, {}, { limits: { maxLiteralBytes: 10_000, maxResponseBytes: 20_000 } });

@@ -172,7 +172,8 @@ for (const loginMethod of ['LOGIN', 'AUTH=PLAIN'] as const) {
     const text = h.text();
     // The login as sent, only the secret masked.
     if (loginMethod === 'LOGIN') assert.match(text, new RegExp(`C: \\S+ LOGIN "?${user.user}"? \\*\\*\\*\\*$`, 'm'));
-    else assert.match(text, /C: \S+ AUTHENTICATE PLAIN( \*\*\*\*)?\n(.*\n)*?.*C: \*\*\*\*$/m);
+    // Dovecot offers SASL-IR, so the response rides on the command line (saslPlain.ts), masked there.
+    else assert.match(text, /C: \S+ AUTHENTICATE PLAIN \*\*\*\*$/m);
     // The LOGIN/AUTHENTICATE bytes are counted.
     const sent = h.lines.filter((l) => l.direction === 'client').reduce((n, l) => n + l.bytes, 0);
     assert.equal(sent, Buffer.concat(proxy.connections.flatMap((c) => c.toServer)).length);

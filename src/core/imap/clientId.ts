@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import { connectionCommands } from './commandMap';
 
 /** The client's name in the ID command. */
 export const CLIENT_NAME = 'Mail Inspector';
@@ -9,9 +10,6 @@ export interface ClientId {
   readonly version?: string;
 }
 
-/** imapflow's per-command functions (imap-commands.js): what `run(name, ...args)` calls with the connection. */
-type CommandFunction = (connection: { readonly authenticated?: unknown }, ...args: unknown[]) => Promise<unknown>;
-
 /**
  * Makes the client send exactly `id` in its ID command, once per connection and after login, or no ID command
  * at all when `id` is false.
@@ -19,28 +17,24 @@ type CommandFunction = (connection: { readonly authenticated?: unknown }, ...arg
  * imapflow 2.10.2 sends ID (when the server offers it) before login and, if the server said little (fewer than two
  * fields: Dovecot's `("name" "Dovecot")` is one), again after it, with `this.clientInfo`: its constructor merges
  * `options.clientInfo` over imapflow's own name, version, vendor and support URL, so the option alone cannot leave
- * them out. `clientInfo` is a public field: it is replaced whole here. There is no option to skip or move an ID;
- * imapflow runs a command only through its `commands` map (shared by every connection; `run()` returns false for
- * a name it lacks), so the connection gets its own copy of the map in which ID is left out, or answers nothing
- * before login (imapflow then asks after login, as it does when the first answer was empty) and is sent at most
- * once. After login is where servers that want ID before they serve mail look for it, and our name goes only to a
- * server we have logged in to; against Dovecot this is one round trip less on every connection.
+ * them out. `clientInfo` is a public field: it is replaced whole here. There is no option to skip or move an ID, so
+ * in the connection's own command map (commandMap.ts) ID is left out, or answers nothing before login (imapflow
+ * then asks after login, as it does when the first answer was empty) and is sent at most once. After login is where
+ * servers that want ID before they serve mail look for it, and our name goes only to a server we have logged in
+ * to; against Dovecot this is one round trip less on every connection.
  */
 export function applyClientId(client: ImapFlow, id: ClientId | false): void {
-  const internal = client as unknown as { commands?: unknown };
-  if (!(internal.commands instanceof Map)) throw new Error('imapflow no longer keeps its commands in a Map: applyClientId needs updating.');
-  const commands = new Map(internal.commands as Map<string, CommandFunction>);
+  const commands = connectionCommands(client);
   const send = commands.get('ID');
   if (id === false || !send) {
     commands.delete('ID');
-  } else {
-    client.clientInfo = { name: id.name, ...(id.version ? { version: id.version } : {}) };
-    let answer: Promise<unknown> | undefined;
-    commands.set('ID', (connection, ...args) => {
-      if (!connection.authenticated) return Promise.resolve(undefined);
-      answer ??= send(connection, ...args);
-      return answer;
-    });
+    return;
   }
-  internal.commands = commands;
+  client.clientInfo = { name: id.name, ...(id.version ? { version: id.version } : {}) };
+  let answer: Promise<unknown> | undefined;
+  commands.set('ID', (connection, ...args) => {
+    if (!connection.authenticated) return Promise.resolve(undefined);
+    answer ??= send(connection, ...args);
+    return answer;
+  });
 }

@@ -11,6 +11,7 @@ import { ConnectionTap, TrafficTap } from '../traffic/trafficTap';
 import { FolderSnapshot } from '../documents/folderState';
 import type { TransferMessage } from '../write/crossAccount';
 import { applyClientId, CLIENT_NAME, ClientId } from './clientId';
+import { sendPlainInitialResponse } from './saslPlain';
 import { fetchEnvelopes } from './envelopeFetch';
 import { frameLinesFast } from './lineFraming';
 import { folderSnapshot } from './folderSnapshot';
@@ -600,6 +601,7 @@ export class ImapStore implements MailStore, PartialFetcher {
       return password;
     });
     applyClientId(client, options.clientId ?? { name: CLIENT_NAME });
+    sendPlainInitialResponse(client);
     client.on('error', (err: unknown) => {
       lastError = fromNodeError(err);
       if (!watch) this.lastConnectionError = lastError;
