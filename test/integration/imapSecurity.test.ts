@@ -136,6 +136,13 @@ test('SASL PLAIN: one round trip where the server offers SASL-IR (RFC 4959), els
   const refused = await login(server, { password: 'wrong-password' });
   assert.ok(MailError.is(refused.error, 'auth'), String(refused.error));
   assert.match(refused.error.serverText ?? '', /^NO \[AUTHENTICATIONFAILED\] Authentication failed/, 'the server\'s words with its response code, as from imapflow\'s own AUTHENTICATE');
+  // Nowhere for the refused response to show: the log, the error, its server text, or the command imapflow says it ran.
+  const wrongPayload = Buffer.from(`\0${user}\0wrong-password`).toString('base64');
+  const executed = String((refused.error.cause as { executedCommand?: unknown } | undefined)?.executedCommand ?? '');
+  assert.match(executed, /AUTHENTICATE PLAIN/, 'imapflow names the command it ran');
+  for (const shown of [refused.text, refused.error.message, refused.error.serverText ?? '', executed]) {
+    for (const secret of ['wrong-password', wrongPayload]) assert.ok(!shown.includes(secret), `the response is not in: ${shown.slice(0, 200)}`);
+  }
 
   const plain = await startDovecot({ imapCapability: capabilitiesWithout('SASL-IR') });
   try {

@@ -19,9 +19,9 @@ export interface ClientId {
  * `options.clientInfo` over imapflow's own name, version, vendor and support URL, so the option alone cannot leave
  * them out. `clientInfo` is a public field: it is replaced whole here. There is no option to skip or move an ID, so
  * in the connection's own command map (commandMap.ts) ID is left out, or answers nothing before login (imapflow
- * then asks after login, as it does when the first answer was empty) and is sent at most once. After login is where
- * servers that want ID before they serve mail look for it, and our name goes only to a server we have logged in
- * to; against Dovecot this is one round trip less on every connection.
+ * then asks after login, as it does when the first answer was empty) and is sent at most once. So a server still
+ * gets ID after login, where imapflow itself repeats it, and our name goes only to a server we have logged in to;
+ * against Dovecot this is one round trip less on every connection.
  */
 export function applyClientId(client: ImapFlow, id: ClientId | false): void {
   const commands = connectionCommands(client);
